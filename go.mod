@@ -1,0 +1,3 @@
+module sqlraft
+
+go 1.26
