@@ -140,6 +140,11 @@ func (r *raft) handleAppendResponse(m pb.Message, pr *tracker.Progress) {
 		}
 		return
 	}
+	if m.Index > r.raftLog.lastIndex() {
+		// No correct follower acknowledges entries this leader never had.
+		r.logger.Warn("ignoring acknowledgement beyond the log", "from", m.From, "index", m.Index, "last", r.raftLog.lastIndex())
+		return
+	}
 	oldPaused := pr.IsPaused()
 	// A probe acknowledged at the current Match also proves the follower
 	// is in sync, so replication can start.
