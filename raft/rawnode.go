@@ -48,11 +48,9 @@ type Ready struct {
 	// Messages go out after persisting. After a MsgSnap, report the outcome
 	// with ReportSnapshot.
 	Messages []pb.Message
-	// MustSync says whether step 1 needs an fsync: entries were added, the
-	// term or vote changed, or a conf change is about to be applied. Other
-	// commit-only changes may be written lazily. A node must not forget that
-	// a conf change it applied was committed: after a restart it would
-	// campaign under the configuration before it.
+	// MustSync says whether step 1 needs an fsync: entries were added, or
+	// the term or vote changed. A commit-only change may be written lazily.
+	// When MustSync is set, HardState is always present.
 	MustSync bool
 }
 
@@ -199,17 +197,22 @@ func (rn *RawNode) Ready() Ready {
 		rn.prevSoftSt = ss
 	}
 	hs := r.hardState()
-	applyingConfChange := containsConfChange(rd.CommittedEntries)
-	if hs != rn.prevHardSt || applyingConfChange {
-		// Re-sent unchanged before a conf change applies: an earlier
-		// commit-only write of it may not have been synced.
-		rd.HardState = hs
-	}
 	if r.raftLog.hasNextUnstableSnapshot() {
 		rd.Snapshot = *r.raftLog.nextUnstableSnapshot()
 	}
 	rd.MustSync = len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty() ||
-		hs.Term != rn.prevHardSt.Term || hs.Vote != rn.prevHardSt.Vote || applyingConfChange
+		hs.Term != rn.prevHardSt.Term || hs.Vote != rn.prevHardSt.Vote
+	if hs != rn.prevHardSt || rd.MustSync {
+		// A synced write always carries the latest commit index, even if
+		// unchanged since a lazy (unsynced) write of it. Configurations
+		// take effect on apply, which is safe only if a node that persists
+		// a conf change durably knows every earlier one is committed (the
+		// leader proposes a change only after applying the previous one,
+		// and the append carrying it carries that commit index).
+		// Otherwise a node could restart, forget, and campaign under a
+		// configuration two changes old; the simulator found this.
+		rd.HardState = hs
+	}
 	rn.prevHardSt = hs
 	r.msgs = nil
 	r.readStates = nil
@@ -221,15 +224,6 @@ func (rn *RawNode) Ready() Ready {
 	}
 	rn.awaitingAdvance = true
 	return rd
-}
-
-func containsConfChange(ents []pb.Entry) bool {
-	for i := range ents {
-		if ents[i].Type == pb.EntryConfChangeV2 {
-			return true
-		}
-	}
-	return false
 }
 
 // Advance tells the node that rd was handled: its entries and hard state

@@ -63,7 +63,7 @@ func (s *sim) handleReadies(faulty bool) error {
 
 // handleReady follows the Ready contract: persist, send, apply, Advance. In
 // faulty mode the node may crash between any two of these steps.
-func (s *sim) handleReady(n *simNode, faulty bool) error {
+func (s *sim) handleReady(n *simNode, faulty bool) (retErr error) {
 	crashHere := func() bool { return faulty && s.rng.IntN(400) == 0 }
 	rd := n.rn.Ready()
 	if crashHere() {
@@ -78,11 +78,19 @@ func (s *sim) handleReady(n *simNode, faulty bool) error {
 			return s.fail("node %d: persist snapshot: %v", n.id, err)
 		}
 	}
+	if len(rd.Entries) > 0 && n.id == 2 {
+		s.logf("node 2 persists entries %d..%d hs=%+v mustsync=%v", rd.Entries[0].Index, rd.Entries[len(rd.Entries)-1].Index, rd.HardState, rd.MustSync)
+	}
 	if len(rd.Entries) > 0 {
 		if err := n.storage.Append(rd.Entries); err != nil {
 			return s.fail("node %d: persist entries: %v", n.id, err)
 		}
 	}
+	defer func() {
+		if retErr == nil && n.alive {
+			retErr = s.checkConfChangeDurability(n, rd.Entries)
+		}
+	}()
 	if !rd.HardState.IsEmpty() {
 		// A commit-only change need not be synced: model the OS flushing
 		// it or not before a crash.
@@ -124,9 +132,7 @@ func (s *sim) handleReady(n *simNode, faulty bool) error {
 		e := &rd.CommittedEntries[i]
 		if e.Index != n.applied+1 {
 			return s.fail("node %d applies index %d after %d", n.id, e.Index, n.applied)
-		}
-		if e.Type == pb.EntryConfChangeV2 && n.storage.hardState.Commit < e.Index {
-			return s.fail("node %d applies conf change %d before its commit is durable", n.id, e.Index)
+
 		}
 		if e.Type == pb.EntryConfChangeV2 {
 			var cc pb.ConfChangeV2
@@ -242,6 +248,39 @@ func (s *sim) checkLeaders() error {
 	for _, n := range s.nodes {
 		if n.alive {
 			s.maxCommit = max(s.maxCommit, n.rn.raft.raftLog.committed)
+		}
+	}
+	return nil
+}
+
+// checkConfChangeDurability checks the invariant that makes configurations
+// taking effect on apply safe: a node that persists a conf change durably
+// knows that every earlier conf change in its log is committed.
+func (s *sim) checkConfChangeDurability(n *simNode, persisted []pb.Entry) error {
+	var last uint64
+	for i := range persisted {
+		if persisted[i].Type == pb.EntryConfChangeV2 {
+			last = persisted[i].Index
+		}
+	}
+	if last == 0 {
+		return nil
+	}
+	first, _ := n.storage.FirstIndex()
+	if last <= first {
+		return nil
+	}
+	ents, err := n.storage.Entries(first, last, noLimit)
+	if err != nil {
+		return s.fail("node %d: read log: %v", n.id, err)
+	}
+	for i := len(ents) - 1; i >= 0; i-- {
+		if ents[i].Type == pb.EntryConfChangeV2 {
+			if commit := n.storage.hardState.Commit; commit < ents[i].Index {
+				return s.fail("node %d persisted conf change %d while its durable commit %d does not cover the earlier conf change %d",
+					n.id, last, commit, ents[i].Index)
+			}
+			return nil
 		}
 	}
 	return nil
