@@ -225,6 +225,11 @@ func (r *raft) send(m pb.Message) {
 	default:
 		m.Term = r.Term
 	}
+	if r.msgs == nil {
+		// The previous slice went to the application with a Ready; start
+		// with room for a message per peer instead of growing one by one.
+		r.msgs = make([]pb.Message, 0, max(4, len(r.trk.Progress)))
+	}
 	if m.Type == pb.MsgApp {
 		if r.queuedApp == nil {
 			r.queuedApp = make(map[uint64]int)

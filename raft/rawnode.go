@@ -193,7 +193,8 @@ func (rn *RawNode) Ready() Ready {
 		ReadStates:       r.readStates,
 	}
 	if ss := r.softState(); ss != rn.prevSoftSt {
-		rd.SoftState = &ss
+		changed := ss // only a change escapes to the heap
+		rd.SoftState = &changed
 		rn.prevSoftSt = ss
 	}
 	hs := r.hardState()

@@ -166,9 +166,22 @@ func (r *raft) mergeIntoQueuedApp(to uint64, pr *tracker.Progress, prevIndex uin
 		// The next entry alone does not fit: it goes in its own message.
 		return false, false
 	}
-	q.Entries = append(q.Entries, ents...)
+	if len(q.Entries) > 0 {
+		// Extend the queued message only if it is the newest one in
+		// flight: it may have been sent while probing, or its slot
+		// freed by a duplicate acknowledgement.
+		if last, ok := pr.Inflights.Last(); !ok || last != prevIndex {
+			return false, false
+		}
+		q.Entries = append(q.Entries, ents...)
+		pr.MergedEntries(len(ents), added)
+	} else {
+		// The queued append only carried the commit index and holds no
+		// inflight slot: it now needs one of its own.
+		q.Entries = append(q.Entries, ents...)
+		pr.SentEntries(len(ents), added)
+	}
 	q.Commit = r.raftLog.committed
-	pr.MergedEntries(len(ents), added)
 	pr.SentCommit(q.Commit)
 	return true, true
 }

@@ -65,6 +65,14 @@ func (in *Inflights) Add(index, bytes uint64) {
 	in.bytes += bytes
 }
 
+// Last returns the index of the newest message in flight, if any.
+func (in *Inflights) Last() (uint64, bool) {
+	if in.count == 0 {
+		return 0, false
+	}
+	return in.buffer[in.slot(in.count-1)].index, true
+}
+
 // ExtendLast grows the newest in-flight message to end at index and weigh
 // bytes more: the leader merged more entries into a message it had not sent
 // yet, so the window holds one message, not two.

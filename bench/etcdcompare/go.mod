@@ -1,0 +1,12 @@
+module sqlraft/bench/etcdcompare
+
+go 1.26
+
+require (
+	go.etcd.io/raft/v3 v3.7.0
+	sqlraft v0.0.0
+)
+
+require google.golang.org/protobuf v1.36.11 // indirect
+
+replace sqlraft => ../..
