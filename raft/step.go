@@ -147,8 +147,11 @@ func (r *raft) handleAppendResponse(m pb.Message, pr *tracker.Progress) {
 	}
 	oldPaused := pr.IsPaused()
 	// A probe acknowledged at the current Match also proves the follower
-	// is in sync, so replication can start.
-	if !pr.MaybeUpdate(m.Index) && !(pr.Match == m.Index && pr.State == tracker.StateProbe) {
+	// is in sync, so replication can start. Only the outstanding probe
+	// counts: a reply that merely teaches a stale sender the newer term
+	// (index 0) must not restart an up-to-date follower from scratch.
+	probeAcked := pr.State == tracker.StateProbe && pr.Match == m.Index && m.Index == pr.Next-1
+	if !pr.MaybeUpdate(m.Index) && !probeAcked {
 		return
 	}
 	switch {
