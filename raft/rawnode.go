@@ -189,7 +189,7 @@ func (rn *RawNode) Ready() Ready {
 	rd := Ready{
 		Entries:          r.raftLog.unstableEntries(),
 		CommittedEntries: r.raftLog.nextCommittedEnts(),
-		Messages:         r.msgs,
+		Messages:         dropStaleAcks(r.msgs, r.Term),
 		ReadStates:       r.readStates,
 	}
 	if ss := r.softState(); ss != rn.prevSoftSt {
@@ -225,6 +225,22 @@ func (rn *RawNode) Ready() Ready {
 	}
 	rn.awaitingAdvance = true
 	return rd
+}
+
+// dropStaleAcks removes append acknowledgements queued in an earlier term.
+// An acknowledgement promises that entries are durable once this Ready is
+// persisted; if the term changed since it was queued, a newer leader may
+// have rewritten those entries before they were persisted, so the promise
+// would be false. The leader it was meant for is deposed anyway.
+func dropStaleAcks(msgs []pb.Message, term uint64) []pb.Message {
+	kept := msgs[:0]
+	for _, m := range msgs {
+		if m.Type == pb.MsgAppResp && !m.Reject && m.Term < term {
+			continue
+		}
+		kept = append(kept, m)
+	}
+	return kept
 }
 
 // Advance tells the node that rd was handled: its entries and hard state

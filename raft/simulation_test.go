@@ -127,15 +127,17 @@ func TestSimulatorCatchesPlantedBugs(t *testing.T) {
 		name string
 		bugs plantedBugs
 		// tune focuses the fault profile on what exposes the bug, as a
-		// tester would: Figure 8 needs one entry per message (so a
-		// follower can hold an old-term entry without the new leader's
-		// no-op) and frequent elections.
+		// tester would: Figure 8 needs one entry per message and one
+		// message in flight (so a follower can hold an old-term entry
+		// without the new leader's no-op), and elections racing delayed
+		// messages.
 		tune func(*simOptions)
 	}{
 		{"vote counted twice", plantedBugs{countVoteTwice: true}, nil},
 		{"previous-term entry committed by counting replicas", plantedBugs{commitPreviousTerm: true}, func(o *simOptions) {
-			o.nodes, o.maxSizePerMsg, o.preVote, o.checkQuorum, o.readOnly = 5, 0, false, false, ReadOnlySafe
-			o.dropRate = 0.1
+			o.nodes, o.maxSizePerMsg, o.maxInflight = 3, 0, 1
+			o.preVote, o.checkQuorum, o.readOnly = false, false, ReadOnlySafe
+			o.dropRate, o.longDelayRate = 0.1, 0.05
 		}},
 	}
 	for _, tc := range cases {
