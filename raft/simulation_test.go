@@ -55,7 +55,7 @@ func (e errorsWithOptions) Unwrap() error { return e.err }
 // RAFT_SIM_SEEDS for a longer soak, RAFT_SIM_SEED to replay one seed and
 // RAFT_SIM_EVENTS to change the events per seed.
 func TestSimulation(t *testing.T) {
-	events := envInt(t, "RAFT_SIM_EVENTS", 1500)
+	events := envInt(t, "RAFT_SIM_EVENTS", 5000)
 	if one := os.Getenv("RAFT_SIM_SEED"); one != "" {
 		seed, err := strconv.ParseUint(one, 10, 64)
 		if err != nil {
