@@ -1,0 +1,189 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"sqlraft/raft"
+	pb "sqlraft/raft/raftpb"
+)
+
+// keepSnapshotFiles is how many snapshot files stay on disk; older ones are
+// removed once a newer snapshot is recorded.
+const keepSnapshotFiles = 2
+
+// maybeSnapshot takes a snapshot once enough entries were applied since the
+// last one, records it in the store and compacts the log behind it.
+func (n *Node) maybeSnapshot() error {
+	applied := n.applied.Load()
+	if applied < n.lastSnapshot+n.cfg.SnapshotEntries {
+		return nil
+	}
+	term, err := n.cfg.Store.Term(applied)
+	if err != nil {
+		return fmt.Errorf("snapshot: term of %d: %w", applied, err)
+	}
+	name := snapshotFileName(term, applied)
+	size, sum, err := writeSnapshotFile(n.snapDir, name, n.cfg.Machine.Snapshot)
+	if err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	desc := snapshotDescriptor{File: name, Size: size, SHA256: sum, Peers: n.peers}
+	snap := pb.Snapshot{Data: desc.encode(), Metadata: pb.SnapshotMetadata{Index: applied, Term: term, ConfState: n.confState}}
+	if err := n.cfg.Store.SetSnapshot(snap); err != nil {
+		return fmt.Errorf("snapshot: record: %w", err)
+	}
+	n.lastSnapshot = applied
+	if applied > n.cfg.SnapshotKeep {
+		first, err := n.cfg.Store.FirstIndex()
+		if err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+		if to := applied - n.cfg.SnapshotKeep; to > first {
+			if err := n.cfg.Store.Compact(to); err != nil {
+				return fmt.Errorf("snapshot: compact to %d: %w", to, err)
+			}
+		}
+	}
+	n.log.Info("snapshot taken", "index", applied, "term", term, "bytes", size)
+	n.removeOldSnapshots()
+	return nil
+}
+
+func (n *Node) removeOldSnapshots() {
+	entries, err := os.ReadDir(n.snapDir)
+	if err != nil {
+		return
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "snap-") && strings.HasSuffix(e.Name(), ".bin") {
+			names = append(names, e.Name())
+		}
+	}
+	// Names sort by term, then index.
+	slices.Sort(names)
+	for len(names) > keepSnapshotFiles {
+		os.Remove(filepath.Join(n.snapDir, names[0]))
+		names = names[1:]
+	}
+}
+
+// sendSnapshot streams the snapshot file a MsgSnap refers to.
+func (n *Node) sendSnapshot(m pb.Message) {
+	desc, err := decodeDescriptor(m.Snapshot.Data)
+	var f *os.File
+	if err == nil {
+		if desc.File == "" {
+			err = errors.New("the bootstrap snapshot has no file")
+		} else {
+			f, err = openVerified(n.snapDir, desc)
+		}
+	}
+	if err != nil {
+		n.log.Warn("cannot send snapshot", "to", m.To, "index", m.Snapshot.Metadata.Index, "err", err)
+		n.rn.ReportSnapshot(m.To, raft.SnapshotFailure)
+		return
+	}
+	n.tr.SendSnapshot(m, f)
+}
+
+// installSnapshot restores the state machine from a snapshot raft accepted.
+func (n *Node) installSnapshot(snap pb.Snapshot) error {
+	desc, err := decodeDescriptor(snap.Data)
+	if err != nil {
+		return fmt.Errorf("install snapshot at %d: %w", snap.Metadata.Index, err)
+	}
+	if desc.File != "" {
+		if err := n.restoreMachine(desc, snap.Metadata.Index); err != nil {
+			return err
+		}
+	}
+	n.smApplied = snap.Metadata.Index
+	n.lastSnapshot = snap.Metadata.Index
+	n.confState = snap.Metadata.ConfState
+	for id, addr := range desc.Peers {
+		n.peers[id] = addr
+		if id != n.cfg.ID {
+			n.tr.AddPeer(id, addr)
+		}
+	}
+	n.applied.Store(snap.Metadata.Index)
+	n.log.Info("installed snapshot", "index", snap.Metadata.Index, "term", snap.Metadata.Term)
+	return nil
+}
+
+// HandleSnapshot receives a streamed snapshot: the image is written to a
+// file and verified before raft sees the message, so raft only ever
+// accepts snapshots that are safely on disk.
+func (n *Node) HandleSnapshot(m pb.Message, body io.Reader) error {
+	if m.Snapshot == nil {
+		return errors.New("node: snapshot message without snapshot")
+	}
+	sent, err := decodeDescriptor(m.Snapshot.Data)
+	if err != nil {
+		return fmt.Errorf("node: snapshot from %d: %w", m.From, err)
+	}
+	md := m.Snapshot.Metadata
+	name := snapshotFileName(md.Term, md.Index)
+	size, sum, err := writeSnapshotFile(n.snapDir, name, func(w io.Writer) error {
+		_, err := io.Copy(w, body)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("node: receive snapshot %d from %d: %w", md.Index, m.From, err)
+	}
+	if size != sent.Size || sum != sent.SHA256 {
+		os.Remove(filepath.Join(n.snapDir, name))
+		return fmt.Errorf("node: snapshot %d from %d does not match its descriptor", md.Index, m.From)
+	}
+	local := *m.Snapshot
+	local.Data = snapshotDescriptor{File: name, Size: size, SHA256: sum, Peers: sent.Peers}.encode()
+	m.Snapshot = &local
+	select {
+	case n.recvc <- m:
+		return nil
+	case <-n.stopc:
+		return ErrStopped
+	}
+}
+
+// HandleMessage queues a raft message from a peer.
+func (n *Node) HandleMessage(m pb.Message) {
+	select {
+	case n.recvc <- m:
+	case <-n.stopc:
+	}
+}
+
+// HandleRequest answers forwarded requests; none are defined yet.
+func (n *Node) HandleRequest(ctx context.Context, from uint64, payload []byte) ([]byte, error) {
+	return nil, fmt.Errorf("node: no request handler for a request from %d", from)
+}
+
+// ReportUnreachable tells raft a peer could not be reached.
+func (n *Node) ReportUnreachable(id uint64) {
+	select {
+	case n.reportc <- func() { n.rn.ReportUnreachable(id) }:
+	default:
+		// Raft will find out through missing acknowledgements.
+	}
+}
+
+// ReportSnapshot tells raft how sending a snapshot ended.
+func (n *Node) ReportSnapshot(id uint64, ok bool) {
+	status := raft.SnapshotFinish
+	if !ok {
+		status = raft.SnapshotFailure
+	}
+	select {
+	case n.reportc <- func() { n.rn.ReportSnapshot(id, status) }:
+	case <-n.stopc:
+	}
+}
