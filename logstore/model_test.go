@@ -30,10 +30,7 @@ func openStore(t testing.TB, path string, opts Options) *Store {
 // without writing the lazily kept commit index.
 func crash(t testing.TB, s *Store) {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	if err := s.bolt.Close(); err != nil {
+	if err := s.CloseWithoutFlush(); err != nil {
 		t.Fatalf("crash: %v", err)
 	}
 }

@@ -435,6 +435,19 @@ func limitSize(ents []pb.Entry, maxSize uint64) []pb.Entry {
 	return ents[:n:n]
 }
 
+// CloseWithoutFlush closes the file without writing the commit index held
+// in memory, losing exactly what a crash of the process would lose. Tests
+// use it to crash a node inside one process.
+func (s *Store) CloseWithoutFlush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.closed = true
+	return s.bolt.Close()
+}
+
 // Close writes a HardState whose commit index was deferred, and closes the
 // file. After a failure it only releases the file and returns the failure.
 func (s *Store) Close() error {

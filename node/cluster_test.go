@@ -174,7 +174,7 @@ func (c *testCluster) start(id uint64, peers map[uint64]string) *testMember {
 }
 
 // kill stops a node abruptly: requests in flight fail and its store is
-// closed without any further Ready handling.
+// closed without flushing what it holds in memory, as a crash would.
 func (c *testCluster) kill(id uint64) {
 	tm := c.nodes[id]
 	if tm == nil {
@@ -182,7 +182,7 @@ func (c *testCluster) kill(id uint64) {
 	}
 	tm.node.Stop()
 	<-tm.done
-	tm.store.Close()
+	tm.store.CloseWithoutFlush()
 	delete(c.nodes, id)
 }
 
