@@ -289,3 +289,71 @@ func TestProposeWithoutLeaderFails(t *testing.T) {
 		t.Fatalf("propose without a leader: %v, want ErrNoLeader", err)
 	}
 }
+
+// Leadership moves where asked, a removed member stops counting, and the
+// remaining two keep committing.
+func TestTransferLeadershipAndRemove(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.leader(10 * time.Second)
+	target := lead%3 + 1
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.nodes[lead].node.TransferLeadership(ctx, target); err != nil {
+		t.Fatalf("transfer to %d: %v", target, err)
+	}
+	if got := c.leader(10 * time.Second); got != target {
+		t.Fatalf("leader is %d after transferring to %d", got, target)
+	}
+	victim := target%3 + 1
+	if err := c.nodes[target].node.Remove(ctx, victim); err != nil {
+		t.Fatalf("remove %d: %v", victim, err)
+	}
+	c.kill(victim)
+	st, err := c.nodes[target].node.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, still := st.Config.Voters[0][victim]; still || len(st.Config.Voters[0]) != 2 {
+		t.Fatalf("configuration after removing %d: %s", victim, st.Config)
+	}
+	for i := range 20 {
+		if _, err := c.nodes[target].node.Propose(ctx, []byte(fmt.Sprintf("two-%d", i))); err != nil {
+			t.Fatalf("proposal with two members left: %v", err)
+		}
+	}
+	c.waitApplied(c.nodes[target].node.AppliedIndex(), 10*time.Second)
+	c.checkIdentical()
+}
+
+// Concurrent reads share ReadIndex rounds, and each returns only once the
+// node has applied every write acknowledged before it started.
+func TestReadBarrierSeesAcknowledgedWrites(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.leader(10 * time.Second)
+	follower := lead%3 + 1
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := c.nodes[lead].node.Propose(ctx, []byte(fmt.Sprintf("w-%d", i)))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			// The write is acknowledged: a read barrier on another node
+			// must see it.
+			if _, err := c.nodes[follower].node.ReadBarrier(ctx); err != nil {
+				t.Error(err)
+				return
+			}
+			cmds, _ := c.nodes[follower].machine.state()
+			if n := res.(int); len(cmds) < n {
+				t.Errorf("read on node %d after write %d saw %d commands", follower, n, len(cmds))
+			}
+		}()
+	}
+	wg.Wait()
+}
