@@ -305,37 +305,43 @@ func (n *Node) loop(ctx context.Context, ticker Ticker) error {
 			n.step(m)
 		case p := <-n.propc:
 			n.propose(p)
-			// Group commit: everything queued meanwhile goes into the
-			// same Ready, hence the same fsync.
-			for more := true; more; {
-				select {
-				case p := <-n.propc:
-					n.propose(p)
-				default:
-					more = false
-				}
-			}
 		case r := <-n.readc:
 			n.reads.add(r)
-			for more := true; more; {
-				select {
-				case r := <-n.readc:
-					n.reads.add(r)
-				default:
-					more = false
-				}
-			}
 		case f := <-n.reportc:
 			f()
 		case to := <-n.transferc:
 			n.rn.TransferLeader(to)
 		}
+		// Group commit: take everything that queued up while the last
+		// Ready was being persisted, so it all shares the next fsync.
+		n.drainInputs()
 		n.reads.submit(n)
 		for n.rn.HasReady() {
 			if err := n.handleReady(); err != nil {
 				n.log.Error("node stopped by a storage or state machine failure", "err", err)
 				return err
 			}
+		}
+	}
+}
+
+// maxDrain bounds the inputs taken between two Readys, so one Ready stays
+// a reasonable size.
+const maxDrain = 4096
+
+func (n *Node) drainInputs() {
+	for range maxDrain {
+		select {
+		case m := <-n.recvc:
+			n.step(m)
+		case p := <-n.propc:
+			n.propose(p)
+		case r := <-n.readc:
+			n.reads.add(r)
+		case f := <-n.reportc:
+			f()
+		default:
+			return
 		}
 	}
 }
