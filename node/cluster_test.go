@@ -29,7 +29,7 @@ type kvMachine struct {
 	restores int
 }
 
-func (m *kvMachine) Apply(index uint64, cmd []byte) any {
+func (m *kvMachine) Apply(index, term uint64, cmd []byte) any {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if index <= m.applied {

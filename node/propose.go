@@ -95,7 +95,7 @@ func (n *Node) apply(ents []pb.Entry) error {
 			}
 			var value any
 			if e.Index > n.smApplied {
-				value = n.cfg.Machine.Apply(e.Index, cmd)
+				value = n.cfg.Machine.Apply(e.Index, e.Term, cmd)
 				n.smApplied = e.Index
 			}
 			n.finish(proposer, reqID, proposalResult{value: value, index: e.Index})
