@@ -7,11 +7,10 @@ import "io"
 // produce identical states, whatever the machine.
 type StateMachine interface {
 	// Apply applies the command committed at index (in term) and returns
-	// its result,
-	// which is handed to the proposer if it waits on this node. A command
-	// that fails deterministically returns its error as the result; an
-	// error that means the machine itself is broken should panic or stop
-	// the process (fail-stop).
+	// its result, which is handed to the proposer if it waits on this
+	// node. A command that fails deterministically returns its error as the
+	// result; an error that means the machine itself is broken should panic
+	// or stop the process (fail-stop).
 	Apply(index, term uint64, cmd []byte) any
 	// AppliedIndex is the index of the last command applied durably. After
 	// a restart the node replays the log from it.
