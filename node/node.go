@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -13,6 +12,7 @@ import (
 
 	"sqlraft/raft"
 	pb "sqlraft/raft/raftpb"
+	"sqlraft/snapshots"
 )
 
 // Errors a caller may branch on.
@@ -110,11 +110,11 @@ func (c *Config) setDefaults() error {
 // sends what raft decides, applies committed commands to the state machine
 // and answers the callers waiting for them.
 type Node struct {
-	cfg     Config
-	rn      *raft.RawNode
-	tr      *Transport
-	snapDir string
-	log     *slog.Logger
+	cfg   Config
+	rn    *raft.RawNode
+	tr    *Transport
+	snaps *snapshots.Store
+	log   *slog.Logger
 
 	propc     chan *proposal
 	recvc     chan pb.Message
@@ -152,7 +152,6 @@ func New(cfg Config) (*Node, error) {
 	}
 	n := &Node{
 		cfg:           cfg,
-		snapDir:       filepath.Join(cfg.DataDir, "snapshots"),
 		log:           cfg.Logger.With("node", cfg.ID),
 		propc:         make(chan *proposal, 4096),
 		recvc:         make(chan pb.Message, 4096),
@@ -165,9 +164,11 @@ func New(cfg Config) (*Node, error) {
 		waiters:       make(map[uint64]*proposal),
 		peers:         make(map[uint64]string),
 	}
-	if err := os.MkdirAll(n.snapDir, 0o755); err != nil {
-		return nil, fmt.Errorf("node: create snapshot directory: %w", err)
+	snaps, err := snapshots.Open(filepath.Join(cfg.DataDir, "snapshots"), keepSnapshotFiles)
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
 	}
+	n.snaps = snaps
 	if err := n.bootstrapIfEmpty(); err != nil {
 		return nil, err
 	}
@@ -189,7 +190,7 @@ func New(cfg Config) (*Node, error) {
 	}
 	n.smApplied = cfg.Machine.AppliedIndex()
 	if n.smApplied < snap.Metadata.Index && desc.File != "" {
-		if err := n.restoreMachine(desc, snap.Metadata.Index); err != nil {
+		if err := n.restoreMachine(desc, snap.Metadata.Term, snap.Metadata.Index); err != nil {
 			return nil, err
 		}
 	}
@@ -259,8 +260,11 @@ func (n *Node) bootstrapIfEmpty() error {
 	return nil
 }
 
-func (n *Node) restoreMachine(desc snapshotDescriptor, index uint64) error {
-	f, err := openVerified(n.snapDir, desc)
+// keepSnapshotFiles is how many snapshot files stay on disk.
+const keepSnapshotFiles = 2
+
+func (n *Node) restoreMachine(desc snapshotDescriptor, term, index uint64) error {
+	f, err := n.snaps.Open(desc.file(term, index))
 	if err != nil {
 		return fmt.Errorf("node: restore snapshot at %d: %w", index, err)
 	}

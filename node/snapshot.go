@@ -6,17 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"sqlraft/raft"
 	pb "sqlraft/raft/raftpb"
 )
-
-// keepSnapshotFiles is how many snapshot files stay on disk; older ones are
-// removed once a newer snapshot is recorded.
-const keepSnapshotFiles = 2
 
 // maybeSnapshot takes a snapshot once enough entries were applied since the
 // last one, records it in the store and compacts the log behind it.
@@ -29,12 +22,11 @@ func (n *Node) maybeSnapshot() error {
 	if err != nil {
 		return fmt.Errorf("snapshot: term of %d: %w", applied, err)
 	}
-	name := snapshotFileName(term, applied)
-	size, sum, err := writeSnapshotFile(n.snapDir, name, n.cfg.Machine.Snapshot)
+	f, err := n.snaps.Create(term, applied, n.cfg.Machine.Snapshot)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	desc := snapshotDescriptor{File: name, Size: size, SHA256: sum, Peers: n.peers}
+	desc := snapshotDescriptor{File: f.Name, Size: f.Size, SHA256: f.SHA256, Peers: n.peers}
 	snap := pb.Snapshot{Data: desc.encode(), Metadata: pb.SnapshotMetadata{Index: applied, Term: term, ConfState: n.confState}}
 	if err := n.cfg.Store.SetSnapshot(snap); err != nil {
 		return fmt.Errorf("snapshot: record: %w", err)
@@ -51,28 +43,11 @@ func (n *Node) maybeSnapshot() error {
 			}
 		}
 	}
-	n.log.Info("snapshot taken", "index", applied, "term", term, "bytes", size)
-	n.removeOldSnapshots()
+	n.log.Info("snapshot taken", "index", applied, "term", term, "bytes", f.Size)
+	if err := n.snaps.Prune(); err != nil {
+		n.log.Warn("pruning old snapshots", "err", err)
+	}
 	return nil
-}
-
-func (n *Node) removeOldSnapshots() {
-	entries, err := os.ReadDir(n.snapDir)
-	if err != nil {
-		return
-	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "snap-") && strings.HasSuffix(e.Name(), ".bin") {
-			names = append(names, e.Name())
-		}
-	}
-	// Names sort by term, then index.
-	slices.Sort(names)
-	for len(names) > keepSnapshotFiles {
-		os.Remove(filepath.Join(n.snapDir, names[0]))
-		names = names[1:]
-	}
 }
 
 // sendSnapshot streams the snapshot file a MsgSnap refers to.
@@ -83,7 +58,7 @@ func (n *Node) sendSnapshot(m pb.Message) {
 		if desc.File == "" {
 			err = errors.New("the bootstrap snapshot has no file")
 		} else {
-			f, err = openVerified(n.snapDir, desc)
+			f, err = n.snaps.Open(desc.file(m.Snapshot.Metadata.Term, m.Snapshot.Metadata.Index))
 		}
 	}
 	if err != nil {
@@ -101,7 +76,7 @@ func (n *Node) installSnapshot(snap pb.Snapshot) error {
 		return fmt.Errorf("install snapshot at %d: %w", snap.Metadata.Index, err)
 	}
 	if desc.File != "" {
-		if err := n.restoreMachine(desc, snap.Metadata.Index); err != nil {
+		if err := n.restoreMachine(desc, snap.Metadata.Term, snap.Metadata.Index); err != nil {
 			return err
 		}
 	}
@@ -131,20 +106,12 @@ func (n *Node) HandleSnapshot(m pb.Message, body io.Reader) error {
 		return fmt.Errorf("node: snapshot from %d: %w", m.From, err)
 	}
 	md := m.Snapshot.Metadata
-	name := snapshotFileName(md.Term, md.Index)
-	size, sum, err := writeSnapshotFile(n.snapDir, name, func(w io.Writer) error {
-		_, err := io.Copy(w, body)
-		return err
-	})
+	f, err := n.snaps.Receive(sent.file(md.Term, md.Index), body)
 	if err != nil {
 		return fmt.Errorf("node: receive snapshot %d from %d: %w", md.Index, m.From, err)
 	}
-	if size != sent.Size || sum != sent.SHA256 {
-		os.Remove(filepath.Join(n.snapDir, name))
-		return fmt.Errorf("node: snapshot %d from %d does not match its descriptor", md.Index, m.From)
-	}
 	local := *m.Snapshot
-	local.Data = snapshotDescriptor{File: name, Size: size, SHA256: sum, Peers: sent.Peers}.encode()
+	local.Data = snapshotDescriptor{File: f.Name, Size: f.Size, SHA256: f.SHA256, Peers: sent.Peers}.encode()
 	m.Snapshot = &local
 	select {
 	case n.recvc <- m:
