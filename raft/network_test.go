@@ -203,6 +203,14 @@ func (nw *testNetwork) takeQueue() []pb.Message {
 // stabilize processes Readys and delivers messages until nothing moves.
 func (nw *testNetwork) stabilize() {
 	nw.t.Helper()
+	nw.stabilizeHolding(nil)
+}
+
+// stabilizeHolding is stabilize on a network that delivers only the
+// messages pass accepts (all of them if pass is nil); it returns the others,
+// undelivered, in send order.
+func (nw *testNetwork) stabilizeHolding(pass func(pb.Message) bool) (held []pb.Message) {
+	nw.t.Helper()
 	for range 10000 {
 		progressed := false
 		for _, id := range nw.ids() {
@@ -212,13 +220,18 @@ func (nw *testNetwork) stabilize() {
 		}
 		for _, m := range nw.takeQueue() {
 			progressed = true
-			nw.deliver(m)
+			if pass == nil || pass(m) {
+				nw.deliver(m)
+			} else {
+				held = append(held, m)
+			}
 		}
 		if !progressed {
-			return
+			return held
 		}
 	}
 	nw.t.Fatal("network did not stabilize")
+	return nil
 }
 
 // tick advances the given nodes (all live nodes if none given) by n ticks,

@@ -79,27 +79,7 @@ func saNetwork(t *testing.T, logs map[uint64][]uint64, hs map[uint64]pb.HardStat
 // accepts; it returns the others, undelivered, in send order.
 func saRun(nw *testNetwork, pass func(pb.Message) bool) (held []pb.Message) {
 	nw.t.Helper()
-	for range 1000 {
-		progressed := false
-		for _, id := range nw.ids() {
-			for nw.processReady(id) {
-				progressed = true
-			}
-		}
-		for _, m := range nw.takeQueue() {
-			progressed = true
-			if pass(m) {
-				nw.deliver(m)
-			} else {
-				held = append(held, m)
-			}
-		}
-		if !progressed {
-			return held
-		}
-	}
-	nw.t.Fatal("network did not stabilize")
-	return nil
+	return nw.stabilizeHolding(pass)
 }
 
 // saLog asserts a node's log, as nw.logTerms prints it.

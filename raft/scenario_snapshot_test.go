@@ -17,26 +17,7 @@ import (
 // kept back and returned instead of delivered.
 func sbHoldSnaps(nw *testNetwork) (held []pb.Message) {
 	nw.t.Helper()
-	for range 10000 {
-		moved := false
-		for _, id := range nw.ids() {
-			for nw.processReady(id) {
-				moved = true
-			}
-		}
-		for _, m := range nw.takeQueue() {
-			if moved = true; m.Type == pb.MsgSnap {
-				held = append(held, m)
-			} else {
-				nw.deliver(m)
-			}
-		}
-		if !moved {
-			return held
-		}
-	}
-	nw.t.Fatal("network did not stabilize")
-	return nil
+	return nw.stabilizeHolding(func(m pb.Message) bool { return m.Type != pb.MsgSnap })
 }
 
 // sbLaggingFollower builds a cluster where leader 1 (term 2) committed a and
