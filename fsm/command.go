@@ -1,0 +1,267 @@
+package fsm
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Mode says how the statements of a command are grouped into transactions.
+type Mode uint8
+
+const (
+	// Atomic runs all statements in one transaction: the first failing
+	// statement rolls back the whole command.
+	Atomic Mode = iota
+	// EachOwn runs each statement in its own transaction: a failing
+	// statement rolls back only itself, and the following ones still run.
+	EachOwn
+)
+
+func (m Mode) String() string {
+	switch m {
+	case Atomic:
+		return "atomic"
+	case EachOwn:
+		return "each-own"
+	}
+	return fmt.Sprintf("Mode(%d)", uint8(m))
+}
+
+// Command is what the log replicates: statements plus everything a node
+// would otherwise take from its own environment. The proposer fills
+// UnixMicro and Seed once (NewCommand); every node applies the command with
+// them, so 'now' and random() agree everywhere.
+type Command struct {
+	Mode Mode
+	// UnixMicro is the proposer's clock when it proposed: the 'now' of
+	// every statement of the command (SQLite resolves it to milliseconds).
+	UnixMicro int64
+	// Seed seeds the generator behind random() and randomblob().
+	Seed       uint64
+	Statements []Statement
+}
+
+// Statement is one SQL statement with its positional parameters (?, ?NNN,
+// $NNN; $N binds the N-th parameter).
+type Statement struct {
+	SQL    string
+	Params []Value
+}
+
+// NewCommand makes a command on the proposer, reading the real clock and
+// crypto/rand. Never call it while applying: Apply must only use what the
+// command carries.
+func NewCommand(mode Mode, stmts ...Statement) Command {
+	var seed [8]byte
+	rand.Read(seed[:]) // never fails (crypto/rand panics instead)
+	return Command{
+		Mode:       mode,
+		UnixMicro:  time.Now().UnixMicro(),
+		Seed:       binary.LittleEndian.Uint64(seed[:]),
+		Statements: stmts,
+	}
+}
+
+// commandVersion is the first byte of every encoded command. A new layout
+// gets a new version; decoders keep reading every old one, because logs
+// written by old binaries are replayed by new ones.
+const commandVersion = 1
+
+// Marshal encodes the command:
+//
+//	version(1) mode(1) unixMicro(varint) seed(8, little endian)
+//	count(uvarint) { len(uvarint) sql  nparams(uvarint) { kind(1) payload } }
+//
+// payload: integer varint; real 8 bytes little endian (IEEE bits); text and
+// blob uvarint length then bytes; null nothing.
+func (c Command) Marshal() []byte {
+	n := 20
+	for _, s := range c.Statements {
+		n += 4 + len(s.SQL) + 10*len(s.Params)
+		for _, p := range s.Params {
+			n += len(p.s) + len(p.b)
+		}
+	}
+	b := make([]byte, 0, n)
+	b = append(b, commandVersion, byte(c.Mode))
+	b = binary.AppendVarint(b, c.UnixMicro)
+	b = binary.LittleEndian.AppendUint64(b, c.Seed)
+	b = binary.AppendUvarint(b, uint64(len(c.Statements)))
+	for _, s := range c.Statements {
+		b = binary.AppendUvarint(b, uint64(len(s.SQL)))
+		b = append(b, s.SQL...)
+		b = binary.AppendUvarint(b, uint64(len(s.Params)))
+		for _, p := range s.Params {
+			b = append(b, byte(p.kind))
+			switch p.kind {
+			case KindInt:
+				b = binary.AppendVarint(b, p.i)
+			case KindFloat:
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.f))
+			case KindText:
+				b = binary.AppendUvarint(b, uint64(len(p.s)))
+				b = append(b, p.s...)
+			case KindBlob:
+				b = binary.AppendUvarint(b, uint64(len(p.b)))
+				b = append(b, p.b...)
+			}
+		}
+	}
+	return b
+}
+
+// ErrMalformedCommand is wrapped by every UnmarshalCommand error.
+var ErrMalformedCommand = errors.New("fsm: malformed command")
+
+// UnmarshalCommand decodes what Marshal encoded. Any input, however
+// damaged, gives a Command or an error wrapping ErrMalformedCommand, never a
+// panic, and never allocates more than the input's size suggests.
+func UnmarshalCommand(b []byte) (Command, error) {
+	d := decoder{b: b}
+	var c Command
+	if v := d.byte(); d.err == nil && v != commandVersion {
+		return c, fmt.Errorf("%w: unknown version %d", ErrMalformedCommand, v)
+	}
+	c.Mode = Mode(d.byte())
+	if d.err == nil && c.Mode > EachOwn {
+		return c, fmt.Errorf("%w: unknown mode %d", ErrMalformedCommand, c.Mode)
+	}
+	c.UnixMicro = d.varint()
+	c.Seed = d.uint64()
+	// Every statement takes at least two bytes, every parameter one: a
+	// count beyond that is garbage, whatever it claims.
+	n := d.count(2)
+	if n > 0 {
+		c.Statements = make([]Statement, 0, n)
+	}
+	for i := 0; i < n && d.err == nil; i++ {
+		var s Statement
+		s.SQL = string(d.bytes())
+		np := d.count(1)
+		if np > 0 {
+			s.Params = make([]Value, 0, np)
+		}
+		for j := 0; j < np && d.err == nil; j++ {
+			s.Params = append(s.Params, d.value())
+		}
+		c.Statements = append(c.Statements, s)
+	}
+	if d.err == nil && len(d.b) > 0 {
+		d.fail("%d trailing bytes", len(d.b))
+	}
+	if d.err != nil {
+		return Command{}, d.err
+	}
+	return c, nil
+}
+
+// decoder reads from b; after the first error every read returns zero.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: %s", ErrMalformedCommand, fmt.Sprintf(format, args...))
+	}
+	d.b = nil
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) < 1 {
+		d.fail("truncated")
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, k := binary.Varint(d.b)
+	if k <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.b = d.b[k:]
+	return v
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, k := binary.Uvarint(d.b)
+	if k <= 0 {
+		d.fail("bad uvarint")
+		return 0
+	}
+	d.b = d.b[k:]
+	return v
+}
+
+func (d *decoder) uint64() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) < 8 {
+		d.fail("truncated")
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return v
+}
+
+// count reads a count of items that take at least min bytes each.
+func (d *decoder) count(min int) int {
+	n := d.uvarint()
+	if d.err == nil && n > uint64(len(d.b)/min) {
+		d.fail("count %d exceeds the remaining %d bytes", n, len(d.b))
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.fail("length %d exceeds the remaining %d bytes", n, len(d.b))
+		return nil
+	}
+	v := d.b[:n:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) value() Value {
+	switch k := Kind(d.byte()); k {
+	case KindNull:
+		return Value{}
+	case KindInt:
+		return IntValue(d.varint())
+	case KindFloat:
+		return FloatValue(math.Float64frombits(d.uint64()))
+	case KindText:
+		return TextValue(string(d.bytes()))
+	case KindBlob:
+		return BlobValue(append([]byte{}, d.bytes()...))
+	default:
+		d.fail("unknown value kind %d", k)
+		return Value{}
+	}
+}

@@ -1,0 +1,16 @@
+// Package fsm is the replicated state machine of sqlraft: a SQLite database
+// that every node of the cluster changes only by applying committed
+// commands, in log order, on one dedicated apply connection. A command is a
+// batch of SQL statements with their parameters plus the proposer's clock
+// reading and a random seed; the apply connection takes every source of
+// nondeterminism SQLite has (random(), randomblob(), every form of 'now',
+// the local time zone) from that command instead of from the node, refuses
+// what cannot be replicated (ATTACH, PRAGMAs, per-connection functions,
+// temporary objects, plan-ordered INSERT ... SELECT), and records the
+// applied index in the same transaction as the command's effects, so that
+// identical logs give byte-for-byte identical logical content on every node
+// and a crash never applies an entry twice or skips one. Reads go through
+// separate read-only connections; Checksum, Snapshot and Restore serve
+// divergence checks and Raft snapshots. DESIGN.md beside this file explains
+// the choices.
+package fsm

@@ -1,0 +1,159 @@
+package fsm
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver of the readers
+)
+
+// DBFile is the name of the database inside the FSM's directory.
+const DBFile = "db.sqlite"
+
+// Options configure an FSM. The zero value is valid.
+type Options struct {
+	// Logger receives snapshot and restore sizes and durations. Nil
+	// discards them.
+	Logger *slog.Logger
+	// ReadConns bounds the read-only connections behind Query and
+	// Checksum; 0 means 4.
+	ReadConns int
+}
+
+// FSM is the SQLite state machine of one node. It implements the node's
+// StateMachine interface (Apply, AppliedIndex, Snapshot, Restore). Apply
+// must be called from one goroutine at a time, in log order; Query,
+// Checksum, Validate and Snapshot may run concurrently with it.
+type FSM struct {
+	dir  string
+	path string
+	opts Options
+	log  *slog.Logger
+
+	// swap is held shared by every operation that uses the connections and
+	// exclusively by Restore and Close, which replace or close them.
+	swap sync.RWMutex
+	// applyMu serializes the apply connection: Apply, and the moment a
+	// snapshot pins its read transaction.
+	applyMu sync.Mutex
+	apply   *applyConn
+	// validMu serializes the validation connection.
+	validMu sync.Mutex
+	valid   *validator
+	reads   *sql.DB
+	closed  bool
+
+	applied atomic.Uint64
+	// broken is set when an Apply panicked (fail-stop): the apply
+	// connection may be inside a transaction, so Apply refuses to go on.
+	broken bool
+
+	// snapshotMethod selects how Snapshot takes its image; see snapshot.go.
+	snapshotMethod snapshotMethod
+}
+
+// Open opens (creating if needed) the state machine stored in dir.
+func Open(dir string, opts Options) (*FSM, error) {
+	if err := setupProcess(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("fsm: %w", err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("fsm: %w", err)
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = 4
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	f := &FSM{dir: abs, path: filepath.Join(abs, DBFile), opts: opts, log: log}
+	// Images of a snapshot or restore that a crash interrupted.
+	for _, pattern := range []string{"snapshot-*.tmp*", "restore-*.tmp*"} {
+		left, _ := filepath.Glob(filepath.Join(abs, pattern))
+		for _, name := range left {
+			os.Remove(name)
+		}
+	}
+	if err := f.openConns(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// openConns opens the apply connection first (it creates the file, the
+// WAL and the meta table), then the validation and read connections.
+func (f *FSM) openConns() error {
+	a, index, err := openApplyConn(f.path)
+	if err != nil {
+		return fmt.Errorf("fsm: open %s: %w", f.path, err)
+	}
+	v, err := openValidator(f.path)
+	if err != nil {
+		a.close()
+		return fmt.Errorf("fsm: open %s: %w", f.path, err)
+	}
+	reads, err := sql.Open("sqlite", readDSN(f.path))
+	if err != nil {
+		v.close()
+		a.close()
+		return fmt.Errorf("fsm: open %s: %w", f.path, err)
+	}
+	reads.SetMaxOpenConns(f.opts.ReadConns)
+	reads.SetMaxIdleConns(f.opts.ReadConns)
+	f.apply, f.valid, f.reads = a, v, reads
+	f.applied.Store(index)
+	f.broken = false
+	return nil
+}
+
+// closeConns closes every connection; the apply connection last, so that it
+// checkpoints the WAL into the file and removes it.
+func (f *FSM) closeConns() error {
+	var errs []error
+	if f.reads != nil {
+		errs = append(errs, f.reads.Close())
+	}
+	if f.valid != nil {
+		errs = append(errs, f.valid.close())
+	}
+	if f.apply != nil {
+		errs = append(errs, f.apply.close())
+	}
+	f.apply, f.valid, f.reads = nil, nil, nil
+	return errors.Join(errs...)
+}
+
+// AppliedIndex is the index of the last applied entry, durable in the
+// database with the entry's effects.
+func (f *FSM) AppliedIndex() uint64 { return f.applied.Load() }
+
+// Dir is the directory holding the database.
+func (f *FSM) Dir() string { return f.dir }
+
+// Close closes the database. Apply after Close panics; other methods
+// return an error.
+func (f *FSM) Close() error {
+	f.swap.Lock()
+	defer f.swap.Unlock()
+	if f.closed {
+		return nil
+	}
+	f.closed = true
+	f.applyMu.Lock()
+	defer f.applyMu.Unlock()
+	return f.closeConns()
+}
+
+// ErrClosed is returned by the methods of a closed FSM.
+var ErrClosed = errors.New("fsm: closed")
