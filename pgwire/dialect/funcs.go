@@ -1,0 +1,213 @@
+package dialect
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The current time. SQLite reads 'now' from the VFS clock, which the state
+// machine sets to the leader's timestamp of the log entry, so every node
+// computes the same value. PostgreSQL's now() is a timestamptz with
+// microseconds; SQLite gives milliseconds, in UTC, without an offset
+// ("2024-05-01 12:34:56.789"), the form CURRENT_TIMESTAMP uses, so the
+// values sort together; the session adds "+00" when it prints a
+// timestamptz. PostgreSQL's now() is fixed for a whole transaction, SQLite's
+// 'now' for a statement (the state machine holds one time per entry).
+const (
+	timestampNow        = "strftime('%Y-%m-%d %H:%M:%f','now')"
+	timestampNowSeconds = "strftime('%Y-%m-%d %H:%M:%S','now')"
+	timeNow             = "strftime('%H:%M:%f','now')"
+	timeNowSeconds      = "strftime('%H:%M:%S','now')"
+	dateNow             = "date('now')"
+	// random() is an integer in SQLite and a double in [0, 1) in
+	// PostgreSQL; the state machine makes SQLite's random() deterministic.
+	randomExpr = "(abs(random() % 9007199254740992) / 9007199254740992.0)"
+)
+
+// Functions renamed to SQLite's equivalent with the same behaviour (for
+// booleans stored as 1/0).
+var renamedFunctions = map[string]string{
+	"char_length": "length", "character_length": "length", "strpos": "instr",
+	"bool_and": "min", "every": "min", "bool_or": "max",
+	"json_agg": "json_group_array", "jsonb_agg": "json_group_array",
+	"json_object_agg": "json_group_object", "jsonb_object_agg": "json_group_object",
+	"json_build_object": "json_object", "jsonb_build_object": "json_object",
+	"json_build_array": "json_array", "jsonb_build_array": "json_array",
+	"jsonb_array_length": "json_array_length",
+}
+
+// Names function handles besides renamedFunctions.
+var sessionFunctions = setOf("now", "transaction_timestamp", "statement_timestamp", "clock_timestamp",
+	"current_timestamp", "localtimestamp", "current_time", "localtime", "current_date", "random",
+	"version", "current_database", "current_catalog", "current_schema", "current_schemas",
+	"current_user", "session_user", "user", "current_role", "pg_is_in_recovery", "pg_backend_pid",
+	"inet_server_addr", "inet_client_addr", "inet_server_port", "inet_client_port", "current_setting")
+
+// function rewrites calls the session answers from Options (version(),
+// current_user, ...), the current-time functions and keywords, random()
+// and renamed functions. It reports false when the name at i is none of
+// these.
+func (tr *translator) function(i, hi int) (int, bool, error) {
+	name := foldIdent(tr.toks[i].Text)
+	if !sessionFunctions[name] && renamedFunctions[name] == "" || i+1 < hi && tr.toks[i+1].IsOp(".") {
+		return 0, false, nil
+	}
+	paren := i+1 < hi && tr.toks[i+1].IsOp("(")
+	close := -1
+	var args [][]Token
+	if paren {
+		close = matchClose(tr.toks[:hi], i+1)
+		if close < 0 {
+			return 0, false, syntaxError(tr.toks[i+1])
+		}
+		if close > i+2 {
+			args = splitTopLevel(tr.toks[i+2 : close])
+		}
+	}
+	noArgs := paren && len(args) == 0
+	o := tr.opts
+	lit := func(text string) (int, bool, error) {
+		end := i
+		if paren {
+			end = close
+		}
+		tr.replace(i, end, text)
+		return end + 1, true, nil
+	}
+	// Keywords that take an optional precision: current_timestamp(3).
+	precision := func(full, seconds string) (int, bool, error) {
+		if !paren {
+			return lit(full)
+		}
+		if len(args) == 1 && len(args[0]) == 1 && args[0][0].Kind == Number {
+			if args[0][0].Text == "0" {
+				return lit(seconds)
+			}
+			return lit(full)
+		}
+		return 0, false, nil
+	}
+	switch name {
+	case "now", "transaction_timestamp", "statement_timestamp", "clock_timestamp":
+		if noArgs {
+			return lit(timestampNow)
+		}
+	case "current_timestamp", "localtimestamp":
+		return precision(timestampNow, timestampNowSeconds)
+	case "current_time", "localtime":
+		return precision(timeNow, timeNowSeconds)
+	case "current_date":
+		if !paren {
+			return lit(dateNow)
+		}
+	case "random":
+		if noArgs {
+			return lit(randomExpr)
+		}
+	case "version":
+		if noArgs {
+			return lit(quoteString(o.ServerVersion))
+		}
+	case "current_database":
+		if noArgs {
+			return lit(quoteString(o.Database))
+		}
+	case "current_catalog":
+		if !paren {
+			return lit(quoteString(o.Database))
+		}
+	case "current_schema":
+		if noArgs || !paren {
+			return lit(quoteString(tr.schema()))
+		}
+	case "current_schemas":
+		if len(args) == 1 && len(args[0]) == 1 {
+			a := args[0][0]
+			switch {
+			case a.Is("true") || a.Kind == Number && a.Text != "0":
+				return lit(quoteString("{pg_catalog," + tr.schema() + "}"))
+			case a.Is("false") || a.Kind == Number:
+				return lit(quoteString("{" + tr.schema() + "}"))
+			}
+		}
+	case "current_user", "session_user", "user", "current_role":
+		if !paren {
+			return lit(quoteString(o.User))
+		}
+	case "pg_is_in_recovery":
+		if noArgs {
+			return lit(map[bool]string{true: "1", false: "0"}[o.InRecovery])
+		}
+	case "pg_backend_pid":
+		if noArgs {
+			return lit(strconv.Itoa(o.BackendPID))
+		}
+	case "inet_server_addr", "inet_client_addr":
+		if noArgs {
+			addr := o.ServerAddr
+			if name == "inet_client_addr" {
+				addr = o.ClientAddr
+			}
+			if addr == "" {
+				return lit("NULL")
+			}
+			return lit(quoteString(addr))
+		}
+	case "inet_server_port", "inet_client_port":
+		if noArgs {
+			port := o.ServerPort
+			if name == "inet_client_port" {
+				port = o.ClientPort
+			}
+			if port == 0 {
+				return lit("NULL")
+			}
+			return lit(strconv.Itoa(port))
+		}
+	case "current_setting":
+		return tr.currentSetting(i, close, args)
+	}
+	if to, ok := renamedFunctions[name]; ok && paren {
+		tr.out[i] = to
+		tr.done[i] = true
+		return i + 1, true, nil
+	}
+	return 0, false, nil
+}
+
+func (tr *translator) schema() string {
+	if tr.opts.Schema == "" {
+		return "public"
+	}
+	return tr.opts.Schema
+}
+
+// currentSetting answers current_setting('name' [, missing_ok]) through
+// Options.Setting, raising PostgreSQL's error for an unknown name.
+func (tr *translator) currentSetting(i, close int, args [][]Token) (int, bool, error) {
+	if tr.opts.Setting == nil || close < 0 || len(args) < 1 || len(args) > 2 ||
+		len(args[0]) != 1 || !args[0][0].Kind.IsString() {
+		return 0, false, nil
+	}
+	missingOK := false
+	if len(args) == 2 {
+		if len(args[1]) != 1 || !(args[1][0].Is("true") || args[1][0].Is("false")) {
+			return 0, false, nil
+		}
+		missingOK = args[1][0].Is("true")
+	}
+	name, err := args[0][0].Value()
+	if err != nil {
+		return 0, false, err
+	}
+	v, ok := tr.opts.Setting(strings.ToLower(name))
+	switch {
+	case ok:
+		tr.replace(i, close, quoteString(v))
+	case missingOK:
+		tr.replace(i, close, "NULL")
+	default:
+		return 0, false, errorf(CodeUndefinedObject, tr.toks[i].Pos, "unrecognized configuration parameter %q", name)
+	}
+	return close + 1, true, nil
+}
