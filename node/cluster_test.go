@@ -94,11 +94,16 @@ type testCluster struct {
 	addrs map[uint64]string
 	nodes map[uint64]*testMember
 	tune  func(*Config)
+	// newMachine, when set, makes each node's state machine instead of a
+	// kvMachine.
+	newMachine func(dir string) StateMachine
 }
 
 type testMember struct {
 	node    *Node
 	machine *kvMachine
+	// sm is the node's state machine (machine, unless newMachine is set).
+	sm      StateMachine
 	store   *logstore.Store
 	cancel  context.CancelFunc
 	done    chan error
@@ -124,7 +129,12 @@ func freeAddrs(t testing.TB, n int) []string {
 
 func newTestCluster(t testing.TB, size int, tune func(*Config)) *testCluster {
 	t.Helper()
-	c := &testCluster{t: t, dir: t.TempDir(), addrs: map[uint64]string{}, nodes: map[uint64]*testMember{}, tune: tune}
+	return newTestClusterWith(t, size, tune, nil)
+}
+
+func newTestClusterWith(t testing.TB, size int, tune func(*Config), newMachine func(dir string) StateMachine) *testCluster {
+	t.Helper()
+	c := &testCluster{t: t, dir: t.TempDir(), addrs: map[uint64]string{}, nodes: map[uint64]*testMember{}, tune: tune, newMachine: newMachine}
 	for i, a := range freeAddrs(t, size) {
 		c.addrs[uint64(i+1)] = a
 	}
@@ -149,12 +159,16 @@ func (c *testCluster) start(id uint64, peers map[uint64]string) *testMember {
 		c.t.Fatalf("node %d: open store: %v", id, err)
 	}
 	m := &kvMachine{}
+	var sm StateMachine = m
+	if c.newMachine != nil {
+		sm = c.newMachine(dir)
+	}
 	cfg := Config{
 		ID:           id,
 		ClusterID:    "test-cluster",
 		DataDir:      dir,
 		Store:        store,
-		Machine:      m,
+		Machine:      sm,
 		Transport:    TransportConfig{ListenAddr: c.addrs[id]},
 		Peers:        peers,
 		TickInterval: 10 * time.Millisecond,
@@ -167,7 +181,7 @@ func (c *testCluster) start(id uint64, peers map[uint64]string) *testMember {
 		c.t.Fatalf("node %d: %v", id, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	tm := &testMember{node: n, machine: m, store: store, cancel: cancel, done: make(chan error, 1)}
+	tm := &testMember{node: n, machine: m, sm: sm, store: store, cancel: cancel, done: make(chan error, 1)}
 	go func() { tm.done <- n.Run(ctx) }()
 	c.nodes[id] = tm
 	return tm
@@ -183,6 +197,9 @@ func (c *testCluster) kill(id uint64) {
 	tm.node.Stop()
 	<-tm.done
 	tm.store.CloseWithoutFlush()
+	if cl, ok := tm.sm.(interface{ Close() error }); ok {
+		cl.Close()
+	}
 	delete(c.nodes, id)
 }
 

@@ -1,0 +1,305 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"sqlraft/fsm"
+	"sqlraft/logstore"
+	"sqlraft/node"
+)
+
+// Config is what `sqlraft serve` is started with.
+type Config struct {
+	NodeID   uint64
+	DataDir  string
+	PGAddr   string
+	RaftAddr string
+	HTTPAddr string
+	// Cluster is the bootstrap membership (id -> raft address). Empty
+	// means a single-node cluster of this node, unless Join is set.
+	Cluster map[uint64]string
+	// Join is the HTTP address of a running member to join as a learner.
+	Join string
+	// Insecure allows trust authentication on a non-loopback address.
+	Insecure bool
+	// TickInterval is raft's tick (default 100ms; elections take 10 to 20
+	// ticks).
+	TickInterval time.Duration
+	Logger       *slog.Logger
+}
+
+// Server is one sqlraft node: the raft node with its durable log, the SQLite
+// state machine, and the HTTP endpoints.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	id       identity
+	store    *logstore.Store
+	machine  *fsm.FSM
+	node     *node.Node
+	http     *http.Server
+	httpLn   net.Listener
+	startIdx uint64
+}
+
+// New opens the data directory and everything in it, and binds the
+// listeners; it refuses a data directory of another node or cluster and
+// addresses already in use.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.NodeID == 0 {
+		return nil, errors.New("the node id must be a positive integer")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger.With("node", cfg.NodeID)}
+	peers := cfg.Cluster
+	want := identity{NodeID: cfg.NodeID}
+	switch {
+	case cfg.Join != "":
+		info, err := fetchClusterInfo(cfg.Join)
+		if err != nil {
+			return nil, fmt.Errorf("join %s: %w", cfg.Join, err)
+		}
+		want.ClusterID = info.ClusterID
+		peers = nil
+	case len(peers) > 0:
+		if _, ok := peers[cfg.NodeID]; !ok {
+			return nil, fmt.Errorf("--cluster does not list this node (%d)", cfg.NodeID)
+		}
+		want.ClusterID = clusterIDFor(peers)
+	default:
+		peers = map[uint64]string{cfg.NodeID: cfg.RaftAddr}
+	}
+	id, err := loadOrCreateIdentity(cfg.DataDir, want)
+	if err != nil {
+		return nil, err
+	}
+	s.id = id
+	if s.store, err = logstore.Open(filepath.Join(cfg.DataDir, "raft.db"), logstore.Options{Logger: s.log}); err != nil {
+		return nil, err
+	}
+	if hs, _, err := s.store.InitialState(); err == nil {
+		s.startIdx = hs.Commit
+	}
+	if s.machine, err = fsm.Open(filepath.Join(cfg.DataDir, "sql"), fsm.Options{Logger: s.log}); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	s.node, err = node.New(node.Config{
+		ID:           cfg.NodeID,
+		ClusterID:    id.ClusterID,
+		DataDir:      cfg.DataDir,
+		Store:        s.store,
+		Machine:      s.machine,
+		Transport:    node.TransportConfig{ListenAddr: cfg.RaftAddr},
+		Peers:        peers,
+		TickInterval: cfg.TickInterval,
+		Logger:       cfg.Logger,
+	})
+	if err != nil {
+		s.machine.Close()
+		s.store.Close()
+		return nil, err
+	}
+	if s.httpLn, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+		s.closeStorage()
+		return nil, fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTPAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", newHTTPHandler(s.node, s.ready))
+	mux.HandleFunc("GET /cluster", s.handleClusterInfo)
+	mux.HandleFunc("POST /join", s.handleJoin)
+	mux.HandleFunc("POST /promote", s.handlePromote)
+	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return s, nil
+}
+
+func (s *Server) closeStorage() {
+	s.machine.Close()
+	s.store.Close()
+}
+
+// Run serves until ctx is done, then shuts down: a leader hands
+// leadership to another voter first.
+func (s *Server) Run(ctx context.Context) error {
+	nodeCtx, stopNode := context.WithCancel(context.Background())
+	defer stopNode()
+	nodeDone := make(chan error, 1)
+	go func() { nodeDone <- s.node.Run(nodeCtx) }()
+	go func() {
+		if err := s.http.Serve(s.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("HTTP server", "err", err)
+		}
+	}()
+	s.log.Info("sqlraft node started", "cluster", s.id.ClusterID, "raft", s.cfg.RaftAddr, "http", s.httpLn.Addr().String())
+	if s.cfg.Join != "" {
+		go s.join(ctx)
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-nodeDone:
+		s.log.Error("node stopped", "err", err)
+	}
+	s.shutdown()
+	stopNode()
+	s.node.Stop()
+	s.closeStorage()
+	return err
+}
+
+// shutdown hands leadership over (bounded in time) and stops HTTP.
+func (s *Server) shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if st, err := s.node.Status(ctx); err == nil && st.Lead == s.cfg.NodeID {
+		for id := range st.Config.Voters.IDs() {
+			if id != s.cfg.NodeID {
+				if err := s.node.TransferLeadership(ctx, id); err != nil {
+					s.log.Warn("could not hand leadership over before stopping", "to", id, "err", err)
+				}
+				break
+			}
+		}
+	}
+	_ = s.http.Shutdown(ctx)
+}
+
+// ready: the node knows a leader and has applied what was committed when it
+// started.
+func (s *Server) ready() (bool, string) {
+	if s.node.Leader() == 0 {
+		return false, "no leader known"
+	}
+	if applied := s.node.AppliedIndex(); applied < s.startIdx {
+		return false, fmt.Sprintf("applied index %d is behind the commit index %d known at startup", applied, s.startIdx)
+	}
+	return true, ""
+}
+
+// clusterInfo is served at GET /cluster; a joining node reads the cluster id
+// from it.
+type clusterInfo struct {
+	ClusterID string `json:"cluster_id"`
+	NodeID    uint64 `json:"node_id"`
+	Leader    uint64 `json:"leader"`
+}
+
+func (s *Server) handleClusterInfo(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(clusterInfo{ClusterID: s.id.ClusterID, NodeID: s.cfg.NodeID, Leader: s.node.Leader()})
+}
+
+func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseUint(r.FormValue("id"), 10, 64)
+	addr := r.FormValue("addr")
+	if err != nil || id == 0 || addr == "" {
+		http.Error(w, "want id (positive integer) and addr (host:port)", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	if err := s.node.AddLearner(ctx, id, addr); err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintf(w, "node %d added as a learner\n", id)
+}
+
+func (s *Server) handlePromote(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseUint(r.FormValue("id"), 10, 64)
+	if err != nil || id == 0 {
+		http.Error(w, "want id (positive integer)", http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	if err := s.node.Promote(ctx, id); err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintf(w, "node %d promoted to voter\n", id)
+}
+
+func fetchClusterInfo(base string) (clusterInfo, error) {
+	var info clusterInfo
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(base + "/cluster")
+	if err != nil {
+		return info, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return info, fmt.Errorf("GET /cluster: %s", resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&info); err != nil {
+		return info, fmt.Errorf("GET /cluster: %w", err)
+	}
+	if info.ClusterID == "" {
+		return info, errors.New("GET /cluster: no cluster id")
+	}
+	return info, nil
+}
+
+// join asks a member to add this node as a learner, waits until it has
+// caught up, and asks for its promotion. Both steps are retried until they
+// succeed or ctx ends; a node restarted after joining finds them done.
+func (s *Server) join(ctx context.Context) {
+	post := func(path string, form url.Values) error {
+		resp, err := (&http.Client{Timeout: 40 * time.Second}).PostForm(s.cfg.Join+path, form)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("POST %s: %s", path, resp.Status)
+		}
+		return nil
+	}
+	id := strconv.FormatUint(s.cfg.NodeID, 10)
+	retry := func(what string, f func() error) bool {
+		for {
+			err := f()
+			if err == nil {
+				return true
+			}
+			s.log.Warn("joining the cluster", "step", what, "err", err)
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(time.Second):
+			}
+		}
+	}
+	if !retry("add learner", func() error {
+		return post("/join", url.Values{"id": {id}, "addr": {s.cfg.RaftAddr}})
+	}) {
+		return
+	}
+	// Catch up before counting toward quorums.
+	if !retry("catch up", func() error {
+		if ok, why := s.ready(); !ok {
+			return errors.New(why)
+		}
+		return nil
+	}) {
+		return
+	}
+	if retry("promote", func() error { return post("/promote", url.Values{"id": {id}}) }) {
+		s.log.Info("joined the cluster as a voter")
+	}
+}
