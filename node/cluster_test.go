@@ -103,10 +103,10 @@ type testMember struct {
 	node    *Node
 	machine *kvMachine
 	// sm is the node's state machine (machine, unless newMachine is set).
-	sm      StateMachine
-	store   *logstore.Store
-	cancel  context.CancelFunc
-	done    chan error
+	sm     StateMachine
+	store  *logstore.Store
+	cancel context.CancelFunc
+	done   chan error
 }
 
 func freeAddrs(t testing.TB, n int) []string {
