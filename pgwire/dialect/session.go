@@ -158,46 +158,12 @@ func settingInfo(c *cursor) (Info, error) {
 	switch verb {
 	case "show":
 		info := Info{Command: CmdShow, Tag: "SHOW", ReturnsRows: true}
-		switch {
-		case c.accept("all"):
-			info.All = true
-		case c.accept("time", "zone"):
-			info.Setting.Name = "timezone"
-		case c.accept("transaction", "isolation", "level"):
-			info.Setting.Name = "transaction_isolation"
-		case c.accept("session", "authorization"):
-			info.Setting.Name = "session_authorization"
-		default:
-			n, ok := c.qualifiedName()
-			if !ok {
-				return info, syntaxError(c.peek())
-			}
-			info.Setting.Name = n
-		}
-		if !c.done() {
-			return info, syntaxError(c.peek())
-		}
-		return info, nil
+		err := c.settingTarget(&info, true)
+		return info, err
 	case "reset":
 		info := Info{Command: CmdReset, Tag: "RESET", Setting: Setting{Default: true}}
-		switch {
-		case c.accept("all"):
-			info.All = true
-		case c.accept("time", "zone"):
-			info.Setting.Name = "timezone"
-		case c.accept("session", "authorization"):
-			info.Setting.Name = "session_authorization"
-		default:
-			n, ok := c.qualifiedName()
-			if !ok {
-				return info, syntaxError(c.peek())
-			}
-			info.Setting.Name = n
-		}
-		if !c.done() {
-			return info, syntaxError(c.peek())
-		}
-		return info, nil
+		err := c.settingTarget(&info, false)
+		return info, err
 	}
 	info := Info{Command: CmdSet, Tag: "SET"}
 	if c.accept("session", "characteristics", "as", "transaction") {
@@ -449,4 +415,30 @@ func channelInfo(c *cursor, verb string) (Info, error) {
 		info.Payload = v
 	}
 	return info, endOf(c)
+}
+
+// settingTarget parses what SHOW or RESET names, up to the end of the
+// statement: ALL, TIME ZONE, SESSION AUTHORIZATION, TRANSACTION ISOLATION
+// LEVEL (SHOW only) or a possibly qualified setting name.
+func (c *cursor) settingTarget(info *Info, isolation bool) error {
+	switch {
+	case c.accept("all"):
+		info.All = true
+	case c.accept("time", "zone"):
+		info.Setting.Name = "timezone"
+	case isolation && c.accept("transaction", "isolation", "level"):
+		info.Setting.Name = "transaction_isolation"
+	case c.accept("session", "authorization"):
+		info.Setting.Name = "session_authorization"
+	default:
+		n, ok := c.qualifiedName()
+		if !ok {
+			return syntaxError(c.peek())
+		}
+		info.Setting.Name = n
+	}
+	if !c.done() {
+		return syntaxError(c.peek())
+	}
+	return nil
 }
