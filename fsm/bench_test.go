@@ -65,7 +65,7 @@ func benchDB(b *testing.B, mb int) *FSM {
 
 func dbSize(b *testing.B, f *FSM) int64 {
 	var img bytes.Buffer
-	if err := f.Snapshot(&img); err != nil {
+	if _, err := f.Snapshot(&img); err != nil {
 		b.Fatal(err)
 	}
 	return int64(img.Len())
@@ -108,7 +108,7 @@ func BenchmarkSnapshot(b *testing.B) {
 					}
 				}()
 				for range b.N {
-					if err := f.Snapshot(io.Discard); err != nil {
+					if _, err := f.Snapshot(io.Discard); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -127,7 +127,7 @@ func BenchmarkRestore(b *testing.B) {
 	for _, mb := range benchSizes(b) {
 		src := benchDB(b, mb)
 		var img bytes.Buffer
-		if err := src.Snapshot(&img); err != nil {
+		if _, err := src.Snapshot(&img); err != nil {
 			b.Fatal(err)
 		}
 		index := src.AppliedIndex()

@@ -221,7 +221,7 @@ func runReplica(dir string, c matrixCase, v variant, shift, allowUnordered bool)
 			return out, err
 		}
 		var img bytes.Buffer
-		if err := src.Snapshot(&img); err != nil {
+		if _, err := src.Snapshot(&img); err != nil {
 			return out, err
 		}
 		if err := f.Restore(&img, uint64(from)); err != nil {

@@ -31,33 +31,35 @@ const (
 	snapshotVacuum
 )
 
-// Snapshot writes a consistent image of the database at AppliedIndex to w:
-// a plain SQLite file (sqlite3 opens it) that includes _sqlraft_meta, so the
-// image carries its own log position. The image is made in a temporary file
-// in the FSM's directory, streamed, and removed; Apply and reads go on
-// while it streams.
-func (f *FSM) Snapshot(w io.Writer) error {
+// Snapshot writes a consistent image of the database to w and returns the
+// applied index it reflects: AppliedIndex when the image was pinned, which
+// may be behind AppliedIndex by the time Snapshot returns. The image is a
+// plain SQLite file (sqlite3 opens it) that includes _sqlraft_meta, so it
+// carries its own log position. It is made in a temporary file in the FSM's
+// directory, streamed, and removed; Apply and reads go on meanwhile, so
+// Snapshot may run on its own goroutine.
+func (f *FSM) Snapshot(w io.Writer) (uint64, error) {
 	start := time.Now()
 	tmp, index, err := f.image()
 	if tmp != "" {
 		defer removeDB(tmp)
 	}
 	if err != nil {
-		return fmt.Errorf("fsm: snapshot: %w", err)
+		return 0, fmt.Errorf("fsm: snapshot: %w", err)
 	}
 	imaged := time.Since(start)
 	file, err := os.Open(tmp)
 	if err != nil {
-		return fmt.Errorf("fsm: snapshot: %w", err)
+		return 0, fmt.Errorf("fsm: snapshot: %w", err)
 	}
 	defer file.Close()
 	n, err := io.Copy(w, file)
 	if err != nil {
-		return fmt.Errorf("fsm: snapshot: streaming: %w", err)
+		return 0, fmt.Errorf("fsm: snapshot: streaming: %w", err)
 	}
 	f.log.Info("fsm snapshot written", "index", index, "bytes", n,
 		"image", imaged, "total", time.Since(start), "method", f.snapshotMethod)
-	return nil
+	return index, nil
 }
 
 func (m snapshotMethod) String() string {

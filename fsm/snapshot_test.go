@@ -42,7 +42,7 @@ func TestSnapshotRestore(t *testing.T) {
 	oldCount, newCount := count(t, dst), count(t, src)
 
 	var img bytes.Buffer
-	if err := src.Snapshot(&img); err != nil {
+	if _, err := src.Snapshot(&img); err != nil {
 		t.Fatal(err)
 	}
 
@@ -117,7 +117,7 @@ func TestSnapshotImage(t *testing.T) {
 	for _, m := range []snapshotMethod{snapshotBackup, snapshotVacuum} {
 		src.snapshotMethod = m
 		var img bytes.Buffer
-		if err := src.Snapshot(&img); err != nil {
+		if _, err := src.Snapshot(&img); err != nil {
 			t.Fatal(err)
 		}
 		file := filepath.Join(t.TempDir(), "image.sqlite")
@@ -154,7 +154,7 @@ func TestRestoreRefusesBadImages(t *testing.T) {
 	applyStream(t, dst, 1, 10)
 	before := checksum(t, dst)
 	var img bytes.Buffer
-	if err := src.Snapshot(&img); err != nil {
+	if _, err := src.Snapshot(&img); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

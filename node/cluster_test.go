@@ -53,10 +53,10 @@ type kvImage struct {
 	Indexes []uint64
 }
 
-func (m *kvMachine) Snapshot(w io.Writer) error {
+func (m *kvMachine) Snapshot(w io.Writer) (uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return gob.NewEncoder(w).Encode(kvImage{m.applied, m.cmds, m.indexes})
+	return m.applied, gob.NewEncoder(w).Encode(kvImage{m.applied, m.cmds, m.indexes})
 }
 
 func (m *kvMachine) Restore(r io.Reader, index uint64) error {

@@ -47,7 +47,7 @@ func (n *Node) applyConfChange(e *pb.Entry) {
 	}
 	cs, err := n.rn.ApplyConfChange(cc)
 	if err == nil {
-		n.confState = cs
+		n.recordConf(e.Index, cs)
 	} else {
 		n.log.Warn("conf change refused", "index", e.Index, "change", cc.String(), "err", err)
 	}

@@ -139,8 +139,14 @@ type Node struct {
 	peers        map[uint64]string
 	smApplied    uint64
 	lastSnapshot uint64
+	// snapshotting is set while a snapshot is written in the background.
+	snapshotting bool
+	snapWG       sync.WaitGroup
 	confState    pb.ConfState
-	err          error
+	// confHistory lists the configurations since the last snapshot, so a
+	// snapshot taken in the background can name the one at its index.
+	confHistory []confAtIndex
+	err         error
 }
 
 // New opens a node on its store: it restores the state machine from the
@@ -195,7 +201,7 @@ func New(cfg Config) (*Node, error) {
 		}
 	}
 	n.lastSnapshot = snap.Metadata.Index
-	n.confState = snap.Metadata.ConfState
+	n.recordConf(snap.Metadata.Index, snap.Metadata.ConfState)
 	// Raft replays everything after the snapshot so that conf changes
 	// are applied to its configuration again; commands the machine already
 	// applied are skipped by index.
@@ -283,6 +289,10 @@ func (n *Node) Run(ctx context.Context) error {
 	ticker := n.cfg.Clock.NewTicker(n.cfg.TickInterval)
 	defer ticker.Stop()
 	err := n.loop(ctx, ticker)
+	n.stopOnce.Do(func() { close(n.stopc) })
+	// A snapshot being written uses the machine and the store: wait for it
+	// so the caller can close them.
+	n.snapWG.Wait()
 	n.failAll(err)
 	if cerr := n.tr.Close(); cerr != nil {
 		n.log.Warn("closing transport", "err", cerr)
@@ -320,6 +330,10 @@ func (n *Node) loop(ctx context.Context, ticker Ticker) error {
 		// Ready was being persisted, so it all shares the next fsync.
 		n.drainInputs()
 		n.reads.submit(n)
+		if n.err != nil {
+			n.log.Error("node stopped by a storage failure", "err", n.err)
+			return n.err
+		}
 		for n.rn.HasReady() {
 			if err := n.handleReady(); err != nil {
 				n.log.Error("node stopped by a storage or state machine failure", "err", err)

@@ -9,45 +9,111 @@ import (
 
 	"sqlraft/raft"
 	pb "sqlraft/raft/raftpb"
+	"sqlraft/snapshots"
 )
 
-// maybeSnapshot takes a snapshot once enough entries were applied since the
-// last one, records it in the store and compacts the log behind it.
+// maybeSnapshot starts taking a snapshot once enough entries were applied
+// since the last one. The image is written on its own goroutine while the
+// node goes on applying; finishSnapshot records it.
 func (n *Node) maybeSnapshot() error {
-	applied := n.applied.Load()
-	if applied < n.lastSnapshot+n.cfg.SnapshotEntries {
+	if n.snapshotting || n.applied.Load() < n.lastSnapshot+n.cfg.SnapshotEntries {
 		return nil
 	}
-	term, err := n.cfg.Store.Term(applied)
+	n.snapshotting = true
+	n.snapWG.Add(1)
+	go func() {
+		defer n.snapWG.Done()
+		f, err := n.snaps.Create(func(w io.Writer) (snapshots.Position, error) {
+			index, err := n.cfg.Machine.Snapshot(w)
+			if err != nil {
+				return snapshots.Position{}, err
+			}
+			term, err := n.cfg.Store.Term(index)
+			return snapshots.Position{Term: term, Index: index}, err
+		})
+		select {
+		case n.reportc <- func() { n.finishSnapshot(f, err) }:
+		case <-n.stopc:
+		}
+	}()
+	return nil
+}
+
+// finishSnapshot records a snapshot written in the background, compacts the
+// log behind it and prunes old files. It runs on the node goroutine.
+func (n *Node) finishSnapshot(f snapshots.File, err error) {
+	n.snapshotting = false
 	if err != nil {
-		return fmt.Errorf("snapshot: term of %d: %w", applied, err)
+		n.log.Error("taking a snapshot failed; will retry", "err", err)
+		return
 	}
-	f, err := n.snaps.Create(term, applied, n.cfg.Machine.Snapshot)
-	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+	if f.Index <= n.lastSnapshot {
+		// Nothing new was applied, or a snapshot was installed meanwhile.
+		return
 	}
 	desc := snapshotDescriptor{File: f.Name, Size: f.Size, SHA256: f.SHA256, Peers: n.peers}
-	snap := pb.Snapshot{Data: desc.encode(), Metadata: pb.SnapshotMetadata{Index: applied, Term: term, ConfState: n.confState}}
+	snap := pb.Snapshot{Data: desc.encode(), Metadata: pb.SnapshotMetadata{Index: f.Index, Term: f.Term, ConfState: n.confAt(f.Index)}}
 	if err := n.cfg.Store.SetSnapshot(snap); err != nil {
-		return fmt.Errorf("snapshot: record: %w", err)
+		if !errors.Is(err, raft.ErrSnapOutOfDate) {
+			n.err = fmt.Errorf("snapshot: record: %w", err)
+		}
+		return
 	}
-	n.lastSnapshot = applied
-	if applied > n.cfg.SnapshotKeep {
+	n.lastSnapshot = f.Index
+	n.trimConfHistory(f.Index)
+	if f.Index > n.cfg.SnapshotKeep {
 		first, err := n.cfg.Store.FirstIndex()
 		if err != nil {
-			return fmt.Errorf("snapshot: %w", err)
+			n.err = fmt.Errorf("snapshot: %w", err)
+			return
 		}
-		if to := applied - n.cfg.SnapshotKeep; to > first {
+		if to := f.Index - n.cfg.SnapshotKeep; to > first {
 			if err := n.cfg.Store.Compact(to); err != nil {
-				return fmt.Errorf("snapshot: compact to %d: %w", to, err)
+				n.err = fmt.Errorf("snapshot: compact to %d: %w", to, err)
+				return
 			}
 		}
 	}
-	n.log.Info("snapshot taken", "index", applied, "term", term, "bytes", f.Size)
+	n.log.Info("snapshot taken", "index", f.Index, "term", f.Term, "bytes", f.Size)
 	if err := n.snaps.Prune(); err != nil {
 		n.log.Warn("pruning old snapshots", "err", err)
 	}
-	return nil
+}
+
+// confAt is the configuration as of index: the latest recorded change at or
+// before it. The history holds the configuration at the last snapshot and
+// every change applied since.
+func (n *Node) confAt(index uint64) pb.ConfState {
+	cs := n.confState
+	for i := len(n.confHistory) - 1; i >= 0; i-- {
+		if n.confHistory[i].index <= index {
+			return n.confHistory[i].cs
+		}
+	}
+	return cs
+}
+
+// recordConf remembers the configuration that took effect at index.
+func (n *Node) recordConf(index uint64, cs pb.ConfState) {
+	n.confState = cs
+	n.confHistory = append(n.confHistory, confAtIndex{index: index, cs: cs})
+}
+
+// trimConfHistory drops changes no snapshot after index can need, keeping
+// the one in force at index.
+func (n *Node) trimConfHistory(index uint64) {
+	keep := 0
+	for i, c := range n.confHistory {
+		if c.index <= index {
+			keep = i
+		}
+	}
+	n.confHistory = append(n.confHistory[:0], n.confHistory[keep:]...)
+}
+
+type confAtIndex struct {
+	index uint64
+	cs    pb.ConfState
 }
 
 // sendSnapshot streams the snapshot file a MsgSnap refers to.
@@ -82,7 +148,8 @@ func (n *Node) installSnapshot(snap pb.Snapshot) error {
 	}
 	n.smApplied = snap.Metadata.Index
 	n.lastSnapshot = snap.Metadata.Index
-	n.confState = snap.Metadata.ConfState
+	n.confHistory = nil
+	n.recordConf(snap.Metadata.Index, snap.Metadata.ConfState)
 	for id, addr := range desc.Peers {
 		n.peers[id] = addr
 		if id != n.cfg.ID {

@@ -15,8 +15,11 @@ type StateMachine interface {
 	// AppliedIndex is the index of the last command applied durably. After
 	// a restart the node replays the log from it.
 	AppliedIndex() uint64
-	// Snapshot writes a consistent image of the state at AppliedIndex.
-	Snapshot(w io.Writer) error
+	// Snapshot writes a consistent image of the state and returns the
+	// index it reflects (at least AppliedIndex when called). It runs on its
+	// own goroutine while Apply goes on, so the node never stalls writes
+	// for the length of a copy.
+	Snapshot(w io.Writer) (index uint64, err error)
 	// Restore replaces the whole state with an image written by Snapshot
 	// on some node at index.
 	Restore(r io.Reader, index uint64) error

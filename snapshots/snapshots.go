@@ -64,21 +64,29 @@ func Open(dir string, keep int) (*Store, error) {
 // Dir is the store's directory.
 func (s *Store) Dir() string { return s.dir }
 
-// Create writes the snapshot at term and index with write, through a
-// temporary file that is fsynced and renamed into place, and describes it.
-func (s *Store) Create(term, index uint64, write func(io.Writer) error) (File, error) {
-	name := Name(term, index)
-	tmp, err := os.CreateTemp(s.dir, name+".*"+tmpSuffix)
+// Position is the raft term and index a snapshot image reflects.
+type Position struct {
+	Term, Index uint64
+}
+
+// Create writes a snapshot image with write, through a temporary file that
+// is fsynced and renamed into place under the name of the position write
+// reports (an image may only learn its position while it is being taken),
+// and describes it.
+func (s *Store) Create(write func(io.Writer) (Position, error)) (File, error) {
+	tmp, err := os.CreateTemp(s.dir, prefix+"*"+tmpSuffix)
 	if err != nil {
-		return File{}, fmt.Errorf("snapshots: create %s: %w", name, err)
+		return File{}, fmt.Errorf("snapshots: create: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	h := sha256.New()
 	cw := &countingWriter{w: io.MultiWriter(tmp, h)}
-	if err := write(cw); err != nil {
+	pos, err := write(cw)
+	if err != nil {
 		tmp.Close()
-		return File{}, fmt.Errorf("snapshots: write %s: %w", name, err)
+		return File{}, fmt.Errorf("snapshots: write: %w", err)
 	}
+	name := Name(pos.Term, pos.Index)
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return File{}, fmt.Errorf("snapshots: sync %s: %w", name, err)
@@ -92,7 +100,7 @@ func (s *Store) Create(term, index uint64, write func(io.Writer) error) (File, e
 	if err := syncDir(s.dir); err != nil {
 		return File{}, err
 	}
-	f := File{Name: name, Term: term, Index: index, Size: cw.n}
+	f := File{Name: name, Term: pos.Term, Index: pos.Index, Size: cw.n}
 	copy(f.SHA256[:], h.Sum(nil))
 	return f, nil
 }
@@ -100,9 +108,9 @@ func (s *Store) Create(term, index uint64, write func(io.Writer) error) (File, e
 // Receive stores a snapshot streamed from a peer and checks it against the
 // peer's description; a mismatch removes it and returns ErrCorrupt.
 func (s *Store) Receive(want File, r io.Reader) (File, error) {
-	got, err := s.Create(want.Term, want.Index, func(w io.Writer) error {
+	got, err := s.Create(func(w io.Writer) (Position, error) {
 		_, err := io.Copy(w, r)
-		return err
+		return Position{want.Term, want.Index}, err
 	})
 	if err != nil {
 		return File{}, err

@@ -10,10 +10,10 @@ import (
 	"testing"
 )
 
-func write(data string) func(io.Writer) error {
-	return func(w io.Writer) error {
+func write(term, index uint64, data string) func(io.Writer) (Position, error) {
+	return func(w io.Writer) (Position, error) {
 		_, err := io.WriteString(w, data)
-		return err
+		return Position{term, index}, err
 	}
 }
 
@@ -37,7 +37,7 @@ func TestCreateOpenAndDetectCorruption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := s.Create(3, 42, write("image of the state at 42"))
+	f, err := s.Create(write(3, 42, "image of the state at 42"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,14 +76,14 @@ func TestFailedWritesLeaveNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	if _, err := s.Create(1, 1, func(io.Writer) error { return boom }); !errors.Is(err, boom) {
+	if _, err := s.Create(func(io.Writer) (Position, error) { return Position{1, 1}, boom }); !errors.Is(err, boom) {
 		t.Fatalf("Create: %v, want the writer's error", err)
 	}
 	if n := names(t, s.Dir()); len(n) != 0 {
 		t.Fatalf("files left after a failed write: %v", n)
 	}
 
-	good, err := s.Create(1, 5, write("the real image"))
+	good, err := s.Create(write(1, 5, "the real image"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestPruneAndLeftovers(t *testing.T) {
 		t.Fatalf("leftover not removed: %v", n)
 	}
 	for _, ti := range [][2]uint64{{1, 100}, {2, 50}, {1, 200}, {3, 10}} {
-		if _, err := s.Create(ti[0], ti[1], write("x")); err != nil {
+		if _, err := s.Create(write(ti[0], ti[1], "x")); err != nil {
 			t.Fatal(err)
 		}
 	}
