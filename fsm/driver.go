@@ -34,7 +34,10 @@ func registerApplyDriver() error {
 	if err := applyDriver.RegisterScalarFunction("random", 0, random); err != nil {
 		return err
 	}
-	return applyDriver.RegisterScalarFunction("randomblob", 1, randomblob)
+	if err := applyDriver.RegisterScalarFunction("randomblob", 1, randomblob); err != nil {
+		return err
+	}
+	return registerRegexp()
 }
 
 // random is SQLite's random(): a 64-bit signed integer, never the most
