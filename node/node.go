@@ -59,10 +59,12 @@ type Config struct {
 	Clock         Clock         // default WallClock
 	TickInterval  time.Duration // default 100ms
 	ElectionTicks int           // default 10
-	// SnapshotEntries is how many applied entries trigger a snapshot
-	// (default 10000); SnapshotKeep is how many entries stay in the log
-	// after it, for slow followers (default 5000).
+	// SnapshotEntries and SnapshotBytes are how many applied entries, or
+	// bytes of applied entries, trigger a snapshot (defaults 10000 and
+	// 64 MiB), whichever comes first; SnapshotKeep is how many entries stay
+	// in the log after it, for slow followers (default 5000).
 	SnapshotEntries uint64
+	SnapshotBytes   uint64
 	SnapshotKeep    uint64
 	// MaxSizePerMsg and MaxInflightMsgs tune replication (defaults 1 MiB
 	// and 256).
@@ -90,6 +92,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.SnapshotEntries == 0 {
 		c.SnapshotEntries = 10000
+	}
+	if c.SnapshotBytes == 0 {
+		c.SnapshotBytes = 64 << 20
 	}
 	if c.SnapshotKeep == 0 {
 		c.SnapshotKeep = 5000
@@ -139,6 +144,9 @@ type Node struct {
 	peers        map[uint64]string
 	smApplied    uint64
 	lastSnapshot uint64
+	// bytesSinceSnapshot counts the bytes of entries applied since the
+	// last snapshot was started.
+	bytesSinceSnapshot uint64
 	// snapshotting is set while a snapshot is written in the background.
 	snapshotting bool
 	snapWG       sync.WaitGroup

@@ -357,3 +357,29 @@ func TestReadBarrierSeesAcknowledgedWrites(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A snapshot is also taken once enough bytes were applied, before the
+// entry count is reached, and the log is compacted behind it.
+func TestSnapshotByBytes(t *testing.T) {
+	c := newTestCluster(t, 1, func(cfg *Config) {
+		cfg.SnapshotEntries, cfg.SnapshotBytes, cfg.SnapshotKeep = 1_000_000, 64<<10, 1
+	})
+	lead := c.leader(10 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	big := make([]byte, 4<<10)
+	for range 40 { // 160 KiB
+		if _, err := c.nodes[lead].node.Propose(ctx, big); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if first, _ := c.nodes[lead].store.FirstIndex(); first > 2 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	first, _ := c.nodes[lead].store.FirstIndex()
+	t.Fatalf("log not compacted after 160 KiB with a 64 KiB snapshot threshold (first index %d)", first)
+}

@@ -103,6 +103,7 @@ func (n *Node) apply(ents []pb.Entry) error {
 			n.applyConfChange(e)
 		}
 		n.applied.Store(e.Index)
+		n.bytesSinceSnapshot += uint64(len(e.Data))
 	}
 	return nil
 }

@@ -16,10 +16,12 @@ import (
 // since the last one. The image is written on its own goroutine while the
 // node goes on applying; finishSnapshot records it.
 func (n *Node) maybeSnapshot() error {
-	if n.snapshotting || n.applied.Load() < n.lastSnapshot+n.cfg.SnapshotEntries {
+	due := n.applied.Load() >= n.lastSnapshot+n.cfg.SnapshotEntries || n.bytesSinceSnapshot >= n.cfg.SnapshotBytes
+	if n.snapshotting || !due {
 		return nil
 	}
 	n.snapshotting = true
+	n.bytesSinceSnapshot = 0
 	n.snapWG.Add(1)
 	go func() {
 		defer n.snapWG.Done()
