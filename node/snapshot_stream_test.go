@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -120,6 +121,15 @@ func TestSnapshotStreamReportsHandlerRefusal(t *testing.T) {
 // offset at of every client-to-server stream longer than that.
 func corruptingProxy(t *testing.T, target string, at int64) string {
 	t.Helper()
+	addr, _ := startCorruptingProxy(t, target, at, false)
+	return addr
+}
+
+// startCorruptingProxy is corruptingProxy; with once, only the first stream
+// longer than at is damaged. damaged reports whether any stream was.
+func startCorruptingProxy(t *testing.T, target string, at int64, once bool) (addr string, damaged *atomic.Bool) {
+	t.Helper()
+	damaged = new(atomic.Bool)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -160,8 +170,9 @@ func corruptingProxy(t *testing.T, target string, at int64) string {
 				buf := make([]byte, 32<<10)
 				for {
 					n, err := in.Read(buf)
-					if at >= off && at < off+int64(n) {
+					if at >= off && at < off+int64(n) && (!once || damaged.CompareAndSwap(false, true)) {
 						buf[at-off] ^= 0x40
+						damaged.Store(true)
 					}
 					off += int64(n)
 					if _, werr := out.Write(buf[:n]); werr != nil || err != nil {
@@ -176,7 +187,7 @@ func corruptingProxy(t *testing.T, target string, at int64) string {
 			}()
 		}
 	}()
-	return ln.Addr().String()
+	return ln.Addr().String(), damaged
 }
 
 func TestSnapshotStreamDetectsCorruptionInTransit(t *testing.T) {
