@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"sqlraft/raft"
 	pb "sqlraft/raft/raftpb"
@@ -121,13 +122,15 @@ type confAtIndex struct {
 // sendSnapshot streams the snapshot file a MsgSnap refers to.
 func (n *Node) sendSnapshot(m pb.Message) {
 	desc, err := decodeDescriptor(m.Snapshot.Data)
+	if err == nil && desc.File == "" {
+		// The bootstrap snapshot: an empty state machine, no file. A node
+		// added before any snapshot was taken needs it to start its log.
+		n.tr.SendSnapshot(m, io.NopCloser(strings.NewReader("")))
+		return
+	}
 	var f *os.File
 	if err == nil {
-		if desc.File == "" {
-			err = errors.New("the bootstrap snapshot has no file")
-		} else {
-			f, err = n.snaps.Open(desc.file(m.Snapshot.Metadata.Term, m.Snapshot.Metadata.Index))
-		}
+		f, err = n.snaps.Open(desc.file(m.Snapshot.Metadata.Term, m.Snapshot.Metadata.Index))
 	}
 	if err != nil {
 		n.log.Warn("cannot send snapshot", "to", m.To, "index", m.Snapshot.Metadata.Index, "err", err)
@@ -175,13 +178,17 @@ func (n *Node) HandleSnapshot(m pb.Message, body io.Reader) error {
 		return fmt.Errorf("node: snapshot from %d: %w", m.From, err)
 	}
 	md := m.Snapshot.Metadata
-	f, err := n.snaps.Receive(sent.file(md.Term, md.Index), body)
-	if err != nil {
-		return fmt.Errorf("node: receive snapshot %d from %d: %w", md.Index, m.From, err)
+	if sent.File != "" {
+		f, err := n.snaps.Receive(sent.file(md.Term, md.Index), body)
+		if err != nil {
+			return fmt.Errorf("node: receive snapshot %d from %d: %w", md.Index, m.From, err)
+		}
+		local := *m.Snapshot
+		local.Data = snapshotDescriptor{File: f.Name, Size: f.Size, SHA256: f.SHA256, Peers: sent.Peers}.encode()
+		m.Snapshot = &local
+	} else if n, err := io.Copy(io.Discard, body); err != nil || n != 0 {
+		return fmt.Errorf("node: the bootstrap snapshot from %d must have an empty body (%d bytes, %v)", m.From, n, err)
 	}
-	local := *m.Snapshot
-	local.Data = snapshotDescriptor{File: f.Name, Size: f.Size, SHA256: f.SHA256, Peers: sent.Peers}.encode()
-	m.Snapshot = &local
 	select {
 	case n.recvc <- m:
 		return nil

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -118,4 +119,45 @@ func BenchmarkWriteStallDuringSnapshot(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)-1].Microseconds()), "max-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+}
+
+// A 200 MB database reaches a new node through a snapshot: it is added as
+// a learner, installs the image, and ends with the same content. It takes
+// about a minute, so it runs only with SQLRAFT_LONG_TESTS=1.
+func TestLargeSnapshotInstallsOnNewNode(t *testing.T) {
+	if os.Getenv("SQLRAFT_LONG_TESTS") == "" {
+		t.Skip("set SQLRAFT_LONG_TESTS=1 to install a 200 MB snapshot on a new node")
+	}
+	c := newTestClusterWith(t, 3, func(cfg *Config) {
+		cfg.SnapshotEntries, cfg.SnapshotKeep = 10, 2
+		// Applying 10 MB entries on three nodes sharing two cores takes
+		// longer than the 10 ms test tick allows before elections.
+		cfg.TickInterval = 100 * time.Millisecond
+	}, fsmMachine(t))
+	lead := c.leader(20 * time.Second)
+	n := c.nodes[lead].node
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	exec(t, ctx, n, "CREATE TABLE big (id INTEGER PRIMARY KEY, pad BLOB)")
+	for i := range 20 { // 20 x 10,000 rows x 1 KB
+		exec(t, ctx, n, `WITH RECURSIVE c(x) AS (SELECT ?1 UNION ALL SELECT x+1 FROM c WHERE x < ?1 + 9999)
+			INSERT INTO big SELECT x, randomblob(1000) FROM c ORDER BY x`, fsm.IntValue(int64(i*10000)))
+	}
+	c.waitApplied(n.AppliedIndex(), 2*time.Minute)
+	c.addrs[4] = freeAddrs(t, 1)[0]
+	c.start(4, nil)
+	start := time.Now()
+	if err := n.AddLearner(ctx, 4, c.addrs[4]); err != nil {
+		t.Fatal(err)
+	}
+	c.waitApplied(n.AppliedIndex(), 4*time.Minute)
+	t.Logf("the new node caught up on a 200 MB database in %v", time.Since(start).Round(time.Millisecond))
+	checkSameSQL(t, c)
+	rows, err := c.nodes[4].sm.(*fsm.FSM).Query(ctx, "SELECT count(*), sum(length(pad)) FROM big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows.Values[0][0].Int() != 200000 || rows.Values[0][1].Int() != 200_000_000 {
+		t.Fatalf("the new node has %v rows/bytes, want 200000 rows of 1000 bytes", rows.Values[0])
+	}
 }
