@@ -383,3 +383,24 @@ func TestSnapshotByBytes(t *testing.T) {
 	first, _ := c.nodes[lead].store.FirstIndex()
 	t.Fatalf("log not compacted after 160 KiB with a 64 KiB snapshot threshold (first index %d)", first)
 }
+
+// A node added before the cluster took any snapshot starts from the
+// bootstrap snapshot (an empty state machine) and replays the log.
+func TestLearnerJoinsYoungCluster(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.leader(10 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for i := range 3 {
+		if _, err := c.nodes[lead].node.Propose(ctx, []byte(fmt.Sprint("early-", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.addrs[4] = freeAddrs(t, 1)[0]
+	c.start(4, nil)
+	if err := c.nodes[lead].node.AddLearner(ctx, 4, c.addrs[4]); err != nil {
+		t.Fatal(err)
+	}
+	c.waitApplied(c.nodes[lead].node.AppliedIndex(), 20*time.Second)
+	c.checkIdentical()
+}
