@@ -391,7 +391,7 @@ func (s *Store) Entries(lo, hi, maxSize uint64) ([]pb.Entry, error) {
 	}
 	cf := s.cache.first(s.terms.last)
 	if lo >= cf {
-		return limitSize(s.cache.view(lo, hi), maxSize), nil
+		return sraft.LimitSize(s.cache.view(lo, hi), maxSize), nil
 	}
 	// A cold read: raft asks for entries older than the cache, typically
 	// to catch up a lagging follower or to apply after a restart.
@@ -416,23 +416,6 @@ func (s *Store) Entries(lo, hi, maxSize uint64) ([]pb.Entry, error) {
 		}
 	}
 	return out, nil
-}
-
-// limitSize returns the longest prefix of ents whose total Size() is at
-// most maxSize, but at least one entry (raft's rule).
-func limitSize(ents []pb.Entry, maxSize uint64) []pb.Entry {
-	if len(ents) == 0 {
-		return ents
-	}
-	size := uint64(ents[0].Size())
-	n := 1
-	for ; n < len(ents); n++ {
-		size += uint64(ents[n].Size())
-		if size > maxSize {
-			break
-		}
-	}
-	return ents[:n:n]
 }
 
 // CloseWithoutFlush closes the file without writing the commit index held

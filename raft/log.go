@@ -474,7 +474,7 @@ func (l *raftLog) slice(lo, hi, maxSize uint64) ([]pb.Entry, error) {
 			ents = fromUnstable
 		}
 	}
-	return limitSize(ents, maxSize), nil
+	return LimitSize(ents, maxSize), nil
 }
 
 // mustCheckOutOfBounds returns ErrCompacted if lo is before the first

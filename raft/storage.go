@@ -126,7 +126,7 @@ func (ms *MemoryStorage) Entries(lo, hi, maxSize uint64) ([]pb.Entry, error) {
 	if hi > ms.lastIndex()+1 {
 		return nil, ErrUnavailable
 	}
-	return limitSize(ms.ents[lo-offset:hi-offset:hi-offset], maxSize), nil
+	return LimitSize(ms.ents[lo-offset:hi-offset:hi-offset], maxSize), nil
 }
 
 // Term implements Storage.

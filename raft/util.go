@@ -6,18 +6,19 @@ import (
 	pb "sqlraft/raft/raftpb"
 )
 
-// noSizeLimit disables a size limit (limitSize, Storage.Entries).
+// noSizeLimit disables a size limit (LimitSize, Storage.Entries).
 const noSizeLimit = math.MaxUint64
 
-// limitSize returns the longest prefix of ents whose total Size() is at most
-// maxSize, but never fewer than one entry when ents is non-empty: a single
+// LimitSize returns the longest prefix of ents whose total Size() is at most
+// maxSize, but never fewer than one entry when ents is non-empty, as
+// Storage.Entries must (implementations use it): a single
 // entry larger than the limit must still make progress, or the log would
 // stall behind it.
 //
 // The result's capacity equals its length, so a caller appending to it
 // reallocates instead of overwriting the entries that were cut off, which
 // may still be owned by storage or the unstable log.
-func limitSize(ents []pb.Entry, maxSize uint64) []pb.Entry {
+func LimitSize(ents []pb.Entry, maxSize uint64) []pb.Entry {
 	if len(ents) == 0 {
 		return ents
 	}

@@ -57,14 +57,14 @@ func TestLimitSize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := limitSize(ents, tt.maxSize)
+			got := LimitSize(ents, tt.maxSize)
 			if !reflect.DeepEqual(got, ents[:tt.want]) {
-				t.Fatalf("limitSize(%d) kept %d entries, want %d", tt.maxSize, len(got), tt.want)
+				t.Fatalf("LimitSize(%d) kept %d entries, want %d", tt.maxSize, len(got), tt.want)
 			}
 		})
 	}
-	if got := limitSize(nil, 0); len(got) != 0 {
-		t.Errorf("limitSize(nil) = %v, want empty", got)
+	if got := LimitSize(nil, 0); len(got) != 0 {
+		t.Errorf("LimitSize(nil) = %v, want empty", got)
 	}
 }
 
@@ -72,8 +72,8 @@ func TestLimitSize(t *testing.T) {
 // replication and applying behind it forever.
 func TestLimitSizeOversizedFirstEntry(t *testing.T) {
 	ents := append(mkSizedEnts(1, 1, 1, 1000), mkSizedEnts(2, 1, 1, 30)...)
-	if got := limitSize(ents, 100); len(got) != 1 || got[0].Index != 1 {
-		t.Fatalf("limitSize = %v, want just the oversized first entry", got)
+	if got := LimitSize(ents, 100); len(got) != 1 || got[0].Index != 1 {
+		t.Fatalf("LimitSize = %v, want just the oversized first entry", got)
 	}
 }
 
@@ -81,7 +81,7 @@ func TestLimitSizeOversizedFirstEntry(t *testing.T) {
 // cut off: they belong to storage or the unstable log.
 func TestLimitSizeResultIsCapped(t *testing.T) {
 	ents := mkSizedEnts(1, 1, 3, 100)
-	got := limitSize(ents, 100)
+	got := LimitSize(ents, 100)
 	_ = append(got, pb.Entry{Index: 99, Term: 99})
 	if ents[1].Index != 2 || ents[1].Term != 1 {
 		t.Fatalf("appending to the limited slice overwrote the original: %+v", ents[1])
