@@ -51,9 +51,12 @@ var background = context.Background()
 //   - _defensive=1: no writable_schema, no writes to the shadow tables of
 //     FTS5/R-Tree (writing garbage there would make every node fail the same
 //     way later, as corruption).
+//   - _dqs=0 (every connection): a double-quoted word is an identifier, never
+//     a string literal, as in PostgreSQL; a misspelt "column" is an error
+//     instead of silently comparing with a string.
 func applyDSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?vfs=" + clockVFS +
-		"&_defensive=1" +
+		"&_defensive=1&_dqs=0" +
 		"&_pragma=busy_timeout(5000)" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
@@ -67,7 +70,7 @@ func applyDSN(path string) string {
 // validateDSN is a read-only connection with the apply connection's
 // settings (they change how statements compile) on the default VFS.
 func validateDSN(path string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro" +
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_dqs=0" +
 		"&_pragma=busy_timeout(5000)" +
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=recursive_triggers(1)" +
@@ -77,7 +80,7 @@ func validateDSN(path string) string {
 // readDSN is a reader: read-only at the file level (mode=ro, not just
 // query_only, which SQL could turn off), default driver and VFS.
 func readDSN(path string) string {
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro" +
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_dqs=0" +
 		"&_pragma=busy_timeout(5000)" +
 		"&_pragma=query_only(1)"
 }

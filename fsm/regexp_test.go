@@ -34,3 +34,17 @@ func TestRegexp(t *testing.T) {
 		t.Fatal("an invalid pattern must fail the statement")
 	}
 }
+
+// A double-quoted word is an identifier, as in PostgreSQL: a misspelt
+// column is an error on apply and on read, never a string literal.
+func TestDoubleQuotesAreIdentifiers(t *testing.T) {
+	f := openFSM(t)
+	mustApply(t, f, 1, Command{Mode: Atomic, Statements: []Statement{{SQL: `CREATE TABLE t ("name" TEXT)`}}})
+	r := apply(t, f, 2, Command{Mode: Atomic, Statements: []Statement{{SQL: `INSERT INTO t VALUES ("nme")`}}})
+	if r.Err == nil {
+		t.Fatal(`"nme" was taken as a string literal on apply`)
+	}
+	if _, err := f.Query(context.Background(), `SELECT count(*) FROM t WHERE "name" = "nme"`); err == nil {
+		t.Fatal(`"nme" was taken as a string literal on read`)
+	}
+}
