@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"fmt"
 	"strings"
 
 	sqlite3 "modernc.org/sqlite/lib"
@@ -30,19 +31,28 @@ func (f *FSM) Apply(index, term uint64, cmd []byte) any {
 	if index <= f.applied.Load() {
 		return nil
 	}
+	f.entryMu.Lock()
+	defer f.entryMu.Unlock()
 	// A panic below leaves the apply connection inside a transaction.
 	done := false
 	defer func() { f.broken = !done }()
 	c, decodeErr := UnmarshalCommand(cmd)
-	end := beginEntry(c.UnixMicro, c.Seed)
+	ec, end := beginEntry(c.UnixMicro, c.Seed)
 	defer end()
 
-	e := entry{a: f.apply, index: index, term: term}
+	e := entry{a: f.apply, ec: ec, index: index, term: term}
+	e.a.pol.system = c.System
+	defer func() { e.a.pol.system = false }()
 	e.begin()
 	res := &Result{}
 	switch {
 	case decodeErr != nil:
 		res.Err = &Error{Statement: -1, Code: sqlite3.SQLITE_ERROR, Message: decodeErr.Error()}
+	case c.Conditional && c.ExpectIndex != f.applied.Load():
+		// f.applied is the last applied command's index, the same on
+		// every node (a snapshot carries it in _sqlraft_meta).
+		res.Err = &Error{Statement: -1, Code: sqlite3.SQLITE_BUSY_SNAPSHOT,
+			Message: fmt.Sprintf("conflict: the transaction began at applied index %d, but the state is now at %d", c.ExpectIndex, f.applied.Load())}
 	case c.Mode == Atomic:
 		e.atomic(c.Statements, res)
 	default:
@@ -57,7 +67,19 @@ func (f *FSM) Apply(index, term uint64, cmd []byte) any {
 // entry is the transaction of one log entry.
 type entry struct {
 	a           *applyConn
+	ec          *entryContext
 	index, term uint64
+}
+
+// run runs statement i of the entry, with random() drawing from that
+// statement's stream. An environmental failure stops the node.
+func (e *entry) run(i int, s Statement) StatementResult {
+	e.ec.statement(i)
+	r, env := e.a.run(background, i, s)
+	if env != nil {
+		panic(fmt.Sprintf("fsm: statement %d failed with an environmental error: %v; stopping (fail-stop), the entry will be applied again after a restart", i, env))
+	}
+	return r
 }
 
 // begin opens the entry's transaction and records the entry in it first:
@@ -79,7 +101,7 @@ const (
 func (e *entry) atomic(stmts []Statement, res *Result) {
 	e.a.must("SAVEPOINT "+entrySavepoint, nil)
 	for i, s := range stmts {
-		r := e.a.run(i, s)
+		r := e.run(i, s)
 		res.Statements = append(res.Statements, r)
 		if r.Err != nil {
 			res.Err = r.Err
@@ -101,7 +123,7 @@ func (e *entry) atomic(stmts []Statement, res *Result) {
 func (e *entry) eachOwn(stmts []Statement, res *Result) {
 	for i, s := range stmts {
 		e.a.must("SAVEPOINT "+statementSavepoint, nil)
-		r := e.a.run(i, s)
+		r := e.run(i, s)
 		if r.Err == nil && e.a.deferredViolations() {
 			r = StatementResult{Err: &Error{Statement: i, Code: sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY, Message: "FOREIGN KEY constraint failed"}}
 		}

@@ -25,7 +25,7 @@ func TestApplyResults(t *testing.T) {
 		}
 	}
 	ret := r.Statements[1]
-	if len(ret.Rows) != 1 || ret.Columns[2] != (Column{Name: "at", DeclType: "DATETIME"}) ||
+	if len(ret.Rows) != 1 || ret.Columns[2] != (Column{Name: "at", DeclType: "DATETIME", Table: "t", Origin: "at"}) ||
 		!ret.Rows[0][2].Equal(TextValue("2024-03-01 12:34:56")) {
 		t.Errorf("RETURNING: %+v", ret)
 	}

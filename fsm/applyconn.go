@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"context"
 	"database/sql/driver"
 	"fmt"
 	"strings"
@@ -14,11 +15,14 @@ import (
 // replication policy as its authorizer.
 type applyConn struct {
 	c   rawConn
+	cc  cConn // c's SQLite handle, for what the driver does not offer
 	pol policy
 	// cache holds prepared user statements, with what the tokenizer found
 	// out about them, by SQL text: a batch of the same INSERT is analyzed
-	// and compiled once.
-	cache map[string]cachedStmt
+	// and compiled once. System statements have their own entries: the
+	// authorizer vets a statement when it is compiled, so a statement
+	// compiled for a System command must never serve a user's.
+	cache map[cacheKey]cachedStmt
 	// own holds the FSM's own statements (BEGIN, SAVEPOINT, ...), prepared.
 	own map[string]driver.Stmt
 	// guard is set by the pre-update hook when a statement is about to
@@ -29,6 +33,11 @@ type applyConn struct {
 	allowUnordered bool
 
 	resetLastID, updateMeta, stats driver.Stmt
+}
+
+type cacheKey struct {
+	system bool
+	sql    string
 }
 
 type cachedStmt struct {
@@ -50,12 +59,15 @@ func openApplyConn(path string) (a *applyConn, index uint64, err error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	a = &applyConn{c: c, cache: map[string]cachedStmt{}, own: map[string]driver.Stmt{}}
+	a = &applyConn{c: c, cache: map[cacheKey]cachedStmt{}, own: map[string]driver.Stmt{}}
 	defer func() {
 		if err != nil {
 			a.close()
 		}
 	}()
+	if a.cc, err = handleOf(c); err != nil {
+		return nil, 0, err
+	}
 	a.pol.internal = true
 	defer func() { a.pol.internal = false }()
 	if err = c.RegisterAuthorizer(a.pol.authorize); err != nil {
@@ -132,22 +144,27 @@ func (a *applyConn) exec(q string, params ...Value) error {
 // nil. It cannot fail for a reason that is the same on every node, so a
 // failure stops the node.
 func (a *applyConn) must(what string, st driver.Stmt, params ...Value) {
+	if err := a.try(what, st, params...); err != nil {
+		panic(fmt.Sprintf("fsm: %s failed: %v; the database or its disk is unusable, stopping (fail-stop)", what, err))
+	}
+}
+
+// try runs one of the FSM's own statements, like must, and returns its
+// error.
+func (a *applyConn) try(what string, st driver.Stmt, params ...Value) error {
 	a.pol.internal = true
 	defer func() { a.pol.internal = false }()
 	var err error
 	if st == nil {
 		if st = a.own[what]; st == nil {
-			if st, err = a.c.PrepareContext(background, what); err == nil {
-				a.own[what] = st
+			if st, err = a.c.PrepareContext(background, what); err != nil {
+				return err
 			}
+			a.own[what] = st
 		}
 	}
-	if err == nil {
-		_, err = st.(driver.StmtExecContext).ExecContext(background, args(params))
-	}
-	if err != nil {
-		panic(fmt.Sprintf("fsm: %s failed: %v; the database or its disk is unusable, stopping (fail-stop)", what, err))
-	}
+	_, err = st.(driver.StmtExecContext).ExecContext(background, args(params))
+	return err
 }
 
 // preUpdate runs before every row change on the connection.
@@ -170,7 +187,8 @@ func (a *applyConn) preUpdate(d sqlite.SQLitePreUpdateData) {
 // prepare analyzes and compiles a user statement, from the cache when it
 // can. A statement the tokenizer refuses is not compiled (st is nil).
 func (a *applyConn) prepare(q string) (cachedStmt, error) {
-	if cs, ok := a.cache[q]; ok {
+	key := cacheKey{a.pol.system, q}
+	if cs, ok := a.cache[key]; ok {
 		return cs, nil
 	}
 	cs := cachedStmt{info: analyze(q)}
@@ -188,30 +206,35 @@ func (a *applyConn) prepare(q string) (cachedStmt, error) {
 		}
 	}
 	cs.st = st
-	a.cache[q] = cs
+	a.cache[key] = cs
 	return cs, nil
 }
 
-// run applies one user statement. Every outcome but an environmental
-// failure (which panics) is a StatementResult, the same on every node.
-func (a *applyConn) run(i int, s Statement) StatementResult {
+// run applies one user statement. Every outcome is a StatementResult, the
+// same on every node, except an environmental failure (see environmental),
+// which is also returned as env: Apply stops the node on it. ctx is
+// background when applying entries (an interrupted apply would differ
+// between nodes); a write transaction passes its statement's context.
+func (a *applyConn) run(ctx context.Context, i int, s Statement) (r StatementResult, env error) {
 	a.guard, a.pol.denied = "", ""
 	cs, err := a.prepare(s.SQL)
 	if err != nil {
 		return a.failed(i, err)
 	}
 	info, st := cs.info, cs.st
+	if name := info.closedName(a.pol.system); name != "" && info.refuse == "" {
+		return StatementResult{Err: notReplicable(i, fmt.Sprintf("name %q belongs to sqlraft", name))}, nil
+	}
 	if st == nil {
 		if info.refuse != "" {
-			return StatementResult{Err: notReplicable(i, info.refuse)}
+			return StatementResult{Err: notReplicable(i, info.refuse)}, nil
 		}
-		return StatementResult{} // nothing but white space and comments
+		return StatementResult{}, nil // nothing but white space and comments
 	}
 	dml := info.verb == "INSERT" || info.verb == "REPLACE" || info.verb == "UPDATE" || info.verb == "DELETE"
 	insert := info.verb == "INSERT" || info.verb == "REPLACE"
-	var r StatementResult
 	if info.returnsRows {
-		rows, err := st.(driver.StmtQueryContext).QueryContext(background, args(s.Params))
+		rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args(s.Params))
 		if err != nil {
 			return a.failed(i, err)
 		}
@@ -219,10 +242,12 @@ func (a *applyConn) run(i int, s Statement) StatementResult {
 			return a.failed(i, err)
 		}
 		if dml {
-			r.RowsAffected, r.LastInsertID = a.counts()
+			if r.RowsAffected, r.LastInsertID, err = a.counts(); err != nil {
+				return a.failed(i, err)
+			}
 		}
 	} else {
-		res, err := st.(driver.StmtExecContext).ExecContext(background, args(s.Params))
+		res, err := st.(driver.StmtExecContext).ExecContext(ctx, args(s.Params))
 		if err != nil {
 			return a.failed(i, err)
 		}
@@ -235,38 +260,42 @@ func (a *applyConn) run(i int, s Statement) StatementResult {
 		r.LastInsertID = 0
 	}
 	if a.guard != "" {
-		return StatementResult{Err: notReplicable(i, a.guard)}
+		return StatementResult{Err: notReplicable(i, a.guard)}, nil
 	}
-	return r
+	return r, nil
 }
 
 // counts reads changes() and last_insert_rowid() after a statement that
-// returned rows.
-func (a *applyConn) counts() (changes, lastID int64) {
+// returned rows. It fails only when the connection does (or a write
+// transaction's statement is interrupted just then).
+func (a *applyConn) counts() (changes, lastID int64, err error) {
 	a.pol.internal = true
 	defer func() { a.pol.internal = false }()
 	rows, err := a.stats.(driver.StmtQueryContext).QueryContext(background, nil)
 	if err != nil {
-		panic(fmt.Sprintf("fsm: reading changes(): %v", err))
+		return 0, 0, err
 	}
 	_, vals, err := collect(rows)
-	if err != nil || len(vals) != 1 {
-		panic(fmt.Sprintf("fsm: reading changes(): %v", err))
+	if err == nil && len(vals) != 1 {
+		err = fmt.Errorf("changes() returned %d rows", len(vals))
 	}
-	return vals[0][0].Int(), vals[0][1].Int()
+	if err != nil {
+		return 0, 0, err
+	}
+	return vals[0][0].Int(), vals[0][1].Int(), nil
 }
 
-// failed turns a statement failure into its result, or stops the node if
-// the failure is the node's, not the statement's.
-func (a *applyConn) failed(i int, err error) StatementResult {
+// failed turns a statement failure into its result; a failure that is the
+// node's, not the statement's, is also returned as env.
+func (a *applyConn) failed(i int, err error) (StatementResult, error) {
 	code, ok := sqliteCode(err)
 	switch {
 	case a.pol.denied != "":
-		return StatementResult{Err: notReplicable(i, a.pol.denied)}
+		return StatementResult{Err: notReplicable(i, a.pol.denied)}, nil
 	case ok && environmental(code):
-		panic(fmt.Sprintf("fsm: statement %d failed with an environmental error: %v; stopping (fail-stop), the entry will be applied again after a restart", i, err))
+		return StatementResult{Err: statementError(i, err)}, err
 	}
-	return StatementResult{Err: statementError(i, err)}
+	return StatementResult{Err: statementError(i, err)}, nil
 }
 
 func notReplicable(i int, reason string) *Error {

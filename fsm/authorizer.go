@@ -18,6 +18,9 @@ import (
 // connection touches it, so it needs no lock.
 type policy struct {
 	internal bool
+	// system is set while a System command is applied: its statements may
+	// also use the _sqlraft_sys_* tables (see systemPrefix).
+	system bool
 	// denied is the reason of the first refusal since it was cleared. A
 	// refusal always fails the statement (SQLite says only "not
 	// authorized", with SQLITE_AUTH or, for functions, SQLITE_ERROR).
@@ -71,11 +74,23 @@ func reserved(name string) bool {
 	return strings.HasPrefix(strings.ToLower(name), "_sqlraft")
 }
 
+// systemPrefix starts the names of the tables the SQL front end keeps for
+// itself (roles and their SCRAM verifiers, ...): replicated like any table,
+// but only System commands and QuerySystem may touch them, so that no SQL
+// user can read or forge them.
+const systemPrefix = "_sqlraft_sys_"
+
+// closed reports whether SQL may not use the name: every reserved name for
+// user SQL; for system SQL, every reserved name but the system tables'.
+func closed(name string, system bool) bool {
+	return reserved(name) && !(system && strings.HasPrefix(strings.ToLower(name), systemPrefix))
+}
+
 func (p *policy) authorize(action sqlite.AuthorizerActionCode, arg1, arg2, db, _ string) sqlite.AuthorizerReturnCode {
 	if p.internal {
 		return sqlite.AuthorizerOK
 	}
-	if reason := refusal(action, arg1, arg2, db); reason != "" {
+	if reason := refusal(action, arg1, arg2, db, p.system); reason != "" {
 		if p.denied == "" {
 			p.denied = reason
 		}
@@ -85,8 +100,9 @@ func (p *policy) authorize(action sqlite.AuthorizerActionCode, arg1, arg2, db, _
 }
 
 // refusal is the replication policy: the reason an operation cannot be
-// replicated, or "".
-func refusal(action sqlite.AuthorizerActionCode, arg1, arg2, db string) string {
+// replicated, or "". system opens the system tables (closed).
+func refusal(action sqlite.AuthorizerActionCode, arg1, arg2, db string, system bool) string {
+	isClosed := func(name string) bool { return closed(name, system) }
 	switch action {
 	case sqlite.AuthAttach, sqlite.AuthDetach:
 		return "ATTACH and DETACH (also used by VACUUM) reach files outside the replicated database"
@@ -117,24 +133,27 @@ func refusal(action sqlite.AuthorizerActionCode, arg1, arg2, db string) string {
 		if !virtualModules[strings.ToLower(arg2)] {
 			return fmt.Sprintf("virtual table module %q is not replicable (allowed: fts5, rtree, rtree_i32, geopoly)", arg2)
 		}
-		if reserved(arg1) {
+		if isClosed(arg1) {
 			return fmt.Sprintf("name %q is reserved", arg1)
 		}
 	case sqlite.AuthRead:
 		if physicalTables[strings.ToLower(arg1)] {
 			return fmt.Sprintf("%s exposes the physical layout of the file", arg1)
 		}
+		if isClosed(arg1) {
+			return fmt.Sprintf("table %q belongs to sqlraft", arg1)
+		}
 	case sqlite.AuthInsert, sqlite.AuthUpdate, sqlite.AuthDelete,
 		sqlite.AuthCreateTable, sqlite.AuthDropTable, sqlite.AuthCreateView, sqlite.AuthDropView:
-		if reserved(arg1) {
+		if isClosed(arg1) {
 			return fmt.Sprintf("table %q belongs to sqlraft", arg1)
 		}
 	case sqlite.AuthCreateIndex, sqlite.AuthDropIndex, sqlite.AuthCreateTrigger, sqlite.AuthDropTrigger:
-		if reserved(arg1) || reserved(arg2) {
+		if isClosed(arg1) || isClosed(arg2) {
 			return fmt.Sprintf("%q on %q: sqlraft's tables and names are reserved", arg1, arg2)
 		}
 	case sqlite.AuthAlterTable:
-		if reserved(arg2) {
+		if isClosed(arg2) {
 			return fmt.Sprintf("table %q belongs to sqlraft", arg2)
 		}
 	}

@@ -35,14 +35,8 @@ func (f *FSM) Checksum(ctx context.Context) (sum [32]byte, appliedIndex uint64, 
 	if f.closed {
 		return sum, 0, ErrClosed
 	}
-	conn, err := f.reads.Conn(ctx)
-	if err != nil {
-		return sum, 0, fmt.Errorf("fsm: checksum: %w", err)
-	}
-	defer conn.Close()
 	h := sha256.New()
-	err = conn.Raw(func(dc any) error {
-		c := dc.(rawConn)
+	err = withReader(ctx, f.reads, readInternal, func(c *readerConn) error {
 		if _, err := c.ExecContext(ctx, "BEGIN", nil); err != nil {
 			return err
 		}

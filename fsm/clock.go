@@ -27,18 +27,21 @@ const clockVFS = "sqlraft-clock"
 const unixEpochJulianMillis = 210866760000000
 
 // entryContext is what the proposer chose for one entry: its clock reading
-// and the generator seeded from its random seed. Only the goroutine that
-// holds entryTurn reads or advances it.
+// and random seed, with the generator of the statement being run (see
+// statementStream). Only the goroutine that holds entryTurn reads or
+// advances it.
 type entryContext struct {
 	unixMilli int64
+	seed      uint64
 	rng       *rand.Rand
 }
 
 var (
-	// entryTurn is held for the whole application of one entry. The clock
-	// hook and the random() overrides are process-wide (SQLite calls them
-	// without telling which connection asked), so several FSMs in one
-	// process (tests, in-process clusters) take turns applying entries.
+	// entryTurn is held while one entry, or one statement of a write
+	// transaction, runs. The clock hook and the random() overrides are
+	// process-wide (SQLite calls them without telling which connection
+	// asked), so several FSMs in one process (tests, in-process clusters)
+	// take turns.
 	entryTurn sync.Mutex
 	// current is the context of the entry being applied, nil between
 	// entries.
@@ -46,23 +49,26 @@ var (
 )
 
 // beginEntry makes unixMicro and seed the source of time and randomness for
-// the apply connection until the returned function is called.
-func beginEntry(unixMicro int64, seed uint64) (end func()) {
+// the apply connection until the returned function is called. random()
+// draws from the stream of statement 0 until statement moves it on.
+func beginEntry(unixMicro int64, seed uint64) (ec *entryContext, end func()) {
 	entryTurn.Lock()
 	ms := unixMicro / 1000
 	if unixMicro%1000 < 0 {
 		ms-- // floor, so that times before 1970 round the same way as after
 	}
-	current.Store(&entryContext{
-		unixMilli: ms,
-		// The second PCG word is a constant: the seed alone must decide the
-		// stream, and it must never change (old logs are replayed with it).
-		rng: rand.New(rand.NewPCG(seed, 0x73716c7261667421)),
-	})
-	return func() {
+	ec = &entryContext{unixMilli: ms, seed: seed}
+	ec.statement(0)
+	current.Store(ec)
+	return ec, func() {
 		current.Store(nil)
 		entryTurn.Unlock()
 	}
+}
+
+// statement switches random() to the stream of statement k of the command.
+func (ec *entryContext) statement(k int) {
+	ec.rng = rand.New(statementStream(ec.seed, k))
 }
 
 // pinTimeZone is turned off only by a test, in a child process, to show
@@ -88,7 +94,10 @@ func setupProcess() error {
 		if setupErr = registerClockVFS(); setupErr != nil {
 			return
 		}
-		setupErr = registerApplyDriver()
+		if setupErr = registerApplyDriver(); setupErr != nil {
+			return
+		}
+		setupErr = learnDriverLayout()
 	})
 	return setupErr
 }

@@ -40,9 +40,23 @@ type Command struct {
 	// UnixMicro is the proposer's clock when it proposed: the 'now' of
 	// every statement of the command (SQLite resolves it to milliseconds).
 	UnixMicro int64
-	// Seed seeds the generator behind random() and randomblob().
-	Seed       uint64
-	Statements []Statement
+	// Seed seeds the generators behind random() and randomblob(), one per
+	// statement (see statementStream).
+	Seed uint64
+	// System marks a command of the SQL front end itself (roles, ...): its
+	// statements may use the _sqlraft_sys_* tables, which user SQL can
+	// neither read nor write. Only the front end may set it, never on a
+	// client's behalf.
+	System bool
+	// Conditional makes the command apply only on top of the state at
+	// ExpectIndex (the index of the last applied command, AppliedIndex);
+	// otherwise it fails as a whole with SQLITE_BUSY_SNAPSHOT, the same on
+	// every node. An interactive transaction commits with the index it
+	// started from (WriteTx.Command sets both), so it never lands on a
+	// state it did not see.
+	Conditional bool
+	ExpectIndex uint64
+	Statements  []Statement
 }
 
 // Statement is one SQL statement with its positional parameters (?, ?NNN,
@@ -66,16 +80,32 @@ func NewCommand(mode Mode, stmts ...Statement) Command {
 	}
 }
 
-// commandVersion is the first byte of every encoded command. A new layout
-// gets a new version; decoders keep reading every old one, because logs
-// written by old binaries are replayed by new ones.
-const commandVersion = 1
+// The first byte of every encoded command is its layout version. A new
+// layout gets a new version; decoders keep reading every old one, because
+// logs written by old binaries are replayed by new ones.
+const (
+	// commandV1 has no flags: every command that sets none is still written
+	// in it, byte for byte as before flags existed.
+	commandV1 = 1
+	// commandV2 adds a flags byte after the mode.
+	commandV2 = 2
+)
+
+// Command flags (commandV2).
+const (
+	flagSystem = 1 << iota
+	flagExpect // ExpectIndex follows the flags byte (uvarint)
+	knownFlags = flagSystem | flagExpect
+)
 
 // Marshal encodes the command:
 //
-//	version(1) mode(1) unixMicro(varint) seed(8, little endian)
+//	version(1) mode(1) [flags(1) [expectIndex(uvarint), flag 1], version 2 only] unixMicro(varint)
+//	seed(8, little endian)
 //	count(uvarint) { len(uvarint) sql  nparams(uvarint) { kind(1) payload } }
 //
+// Version 1 when no flag is set, version 2 otherwise. flags: bit 0 System,
+// bit 1 ExpectIndex present.
 // payload: integer varint; real 8 bytes little endian (IEEE bits); text and
 // blob uvarint length then bytes; null nothing.
 func (c Command) Marshal() []byte {
@@ -87,7 +117,21 @@ func (c Command) Marshal() []byte {
 		}
 	}
 	b := make([]byte, 0, n)
-	b = append(b, commandVersion, byte(c.Mode))
+	var flags byte
+	if c.System {
+		flags |= flagSystem
+	}
+	if c.Conditional {
+		flags |= flagExpect
+	}
+	if flags != 0 {
+		b = append(b, commandV2, byte(c.Mode), flags)
+		if c.Conditional {
+			b = binary.AppendUvarint(b, c.ExpectIndex)
+		}
+	} else {
+		b = append(b, commandV1, byte(c.Mode))
+	}
 	b = binary.AppendVarint(b, c.UnixMicro)
 	b = binary.LittleEndian.AppendUint64(b, c.Seed)
 	b = binary.AppendUvarint(b, uint64(len(c.Statements)))
@@ -123,12 +167,24 @@ var ErrMalformedCommand = errors.New("fsm: malformed command")
 func UnmarshalCommand(b []byte) (Command, error) {
 	d := decoder{b: b}
 	var c Command
-	if v := d.byte(); d.err == nil && v != commandVersion {
+	v := d.byte()
+	if d.err == nil && v != commandV1 && v != commandV2 {
 		return c, fmt.Errorf("%w: unknown version %d", ErrMalformedCommand, v)
 	}
 	c.Mode = Mode(d.byte())
 	if d.err == nil && c.Mode > EachOwn {
 		return c, fmt.Errorf("%w: unknown mode %d", ErrMalformedCommand, c.Mode)
+	}
+	if v == commandV2 {
+		flags := d.byte()
+		if d.err == nil && flags&^knownFlags != 0 {
+			return Command{}, fmt.Errorf("%w: unknown flags %#x", ErrMalformedCommand, flags)
+		}
+		c.System = flags&flagSystem != 0
+		if flags&flagExpect != 0 {
+			c.Conditional = true
+			c.ExpectIndex = d.uvarint()
+		}
 	}
 	c.UnixMicro = d.varint()
 	c.Seed = d.uint64()

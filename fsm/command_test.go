@@ -60,6 +60,7 @@ func TestNewCommandFillsClockAndSeed(t *testing.T) {
 func FuzzUnmarshalCommand(f *testing.F) {
 	f.Add(sampleCommand().Marshal())
 	f.Add(cmd(1, "SELECT 1").Marshal())
+	f.Add(systemCmd(1, "SELECT 1").Marshal())
 	f.Add([]byte{})
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -78,4 +79,44 @@ func FuzzUnmarshalCommand(f *testing.F) {
 			t.Fatalf("re-encoding changed the command: %v", err)
 		}
 	})
+}
+
+// System is a flag of the version 2 layout. A command without flags is
+// still written in version 1, byte for byte as before flags existed, so
+// binaries from before them read it; every version 1 encoding decodes as a
+// user command.
+func TestCommandSystemFlag(t *testing.T) {
+	user := Command{Mode: Atomic, UnixMicro: 1, Seed: 2, Statements: []Statement{{SQL: "SELECT ?1", Params: []Value{IntValue(3)}}}}
+	v1 := []byte{1, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 1, 9, 'S', 'E', 'L', 'E', 'C', 'T', ' ', '?', '1', 1, 1, 6}
+	if got := user.Marshal(); !bytes.Equal(got, v1) {
+		t.Fatalf("user command encodes as % x, want % x", got, v1)
+	}
+	if got, err := UnmarshalCommand(v1); err != nil || got.System || !reflect.DeepEqual(got, user) {
+		t.Fatalf("version 1 decodes as %+v, %v", got, err)
+	}
+
+	sys := user
+	sys.System = true
+	v2 := sys.Marshal()
+	if want := append([]byte{2, 0, 1}, v1[2:]...); !bytes.Equal(v2, want) {
+		t.Fatalf("system command encodes as % x, want % x", v2, want)
+	}
+	if got, err := UnmarshalCommand(v2); err != nil || !reflect.DeepEqual(got, sys) {
+		t.Fatalf("system command decodes as %+v, %v", got, err)
+	}
+	// Version 2 without flags is a user command; unknown flags are refused
+	// rather than ignored (they could change what a statement may do).
+	noFlags := append([]byte{2, 0, 0}, v1[2:]...)
+	if got, err := UnmarshalCommand(noFlags); err != nil || got.System {
+		t.Errorf("version 2 without flags: %+v, %v", got, err)
+	}
+	unknown := append([]byte{2, 0, 0x81}, v1[2:]...)
+	if _, err := UnmarshalCommand(unknown); !errors.Is(err, ErrMalformedCommand) {
+		t.Errorf("unknown flags: %v", err)
+	}
+	for i := range v2 {
+		if _, err := UnmarshalCommand(v2[:i]); !errors.Is(err, ErrMalformedCommand) {
+			t.Errorf("truncated to %d bytes: err = %v", i, err)
+		}
+	}
 }

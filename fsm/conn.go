@@ -110,7 +110,7 @@ func args(params []Value) []driver.NamedValue {
 	return nv
 }
 
-// collect reads all rows, with column names and declared types.
+// collect reads all rows, with column names, declared types and sources.
 func collect(rows driver.Rows) (cols []Column, out [][]Value, err error) {
 	names := rows.Columns()
 	cols = make([]Column, len(names))
@@ -120,6 +120,9 @@ func collect(rows driver.Rows) (cols []Column, out [][]Value, err error) {
 		if dt != nil {
 			cols[i].DeclType = dt.ColumnTypeDatabaseTypeName(i)
 		}
+	}
+	if pstmt, cc := rowsHandle(rows); pstmt != 0 {
+		columnSources(cc, pstmt, cols)
 	}
 	dest := make([]driver.Value, len(names))
 	for {

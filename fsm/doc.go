@@ -10,7 +10,11 @@
 // applied index in the same transaction as the command's effects, so that
 // identical logs give byte-for-byte identical logical content on every node
 // and a crash never applies an entry twice or skips one. Reads go through
-// separate read-only connections; Checksum, Snapshot and Restore serve
-// divergence checks and Raft snapshots. DESIGN.md beside this file explains
-// the choices.
+// separate read-only connections, one query at a time (Query, Describe) or
+// in read transactions (ReadTx). A client's interactive transaction runs on
+// the leader's apply connection (WriteTx) and is recorded as one command
+// that every node replays with the same results. System commands keep the
+// SQL front end's own tables (_sqlraft_sys_*), which user SQL cannot reach.
+// Checksum, Snapshot and Restore serve divergence checks and Raft
+// snapshots. DESIGN.md beside this file explains the choices.
 package fsm

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -26,9 +27,37 @@ var errOutsideEntry = errors.New("random() and randomblob() are only available w
 // randomblob(N) fails the same way on every node instead of exhausting memory.
 const maxRandomBlob = 1_000_000_000
 
+// streamConstant is the second PCG word of statement 0. It predates the
+// per-statement streams: statement 0 draws what a whole entry drew before.
+const streamConstant = 0x73716c7261667421
+
+// statementStream is the generator behind random() and randomblob() for
+// statement k (its 0-based position in Command.Statements) of a command
+// with the given seed:
+//
+//	PCG(seed, 0x73716c7261667421 XOR fmix64(k))
+//
+// where fmix64 is MurmurHash3's 64-bit finalizer, a bijection with
+// fmix64(0) = 0 that spreads consecutive positions over the whole state
+// space. A statement's values thus depend on the seed and its own position
+// only, not on what the statements before it drew: a write transaction
+// runs its statements on the leader, drops the failed ones, and the
+// recorded ones, replayed at their recorded positions, draw the very values
+// they drew in the transaction. This is part of the log format: replicas
+// replay old entries with it, so it must never change.
+func statementStream(seed uint64, k int) *rand.PCG {
+	x := uint64(k)
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return rand.NewPCG(seed, streamConstant^x)
+}
+
 func registerApplyDriver() error {
-	// random() and randomblob(N) draw from the entry's generator, seeded by
-	// the proposer: same seed, same values, in statement order. They stay
+	// random() and randomblob(N) draw from the statement's generator, seeded
+	// by the proposer: same seed, same values, in statement order. They stay
 	// non-deterministic in SQLite's sense (a new value per call), so SQLite
 	// never folds or caches them, exactly like the builtins.
 	if err := applyDriver.RegisterScalarFunction("random", 0, random); err != nil {

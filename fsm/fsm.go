@@ -29,7 +29,8 @@ type Options struct {
 // FSM is the SQLite state machine of one node. It implements the node's
 // StateMachine interface (Apply, AppliedIndex, Snapshot, Restore). Apply
 // must be called from one goroutine at a time, in log order; Query,
-// Checksum, Validate and Snapshot may run concurrently with it.
+// Checksum, Validate, Snapshot, read and write transactions may run
+// concurrently with it (Apply waits while a write transaction is open).
 type FSM struct {
 	dir  string
 	path string
@@ -37,17 +38,35 @@ type FSM struct {
 	log  *slog.Logger
 
 	// swap is held shared by every operation that uses the connections and
-	// exclusively by Restore and Close, which replace or close them.
+	// exclusively by Restore and Close, which replace or close them. An
+	// open WriteTx holds applyMu instead (see WriteTx); an open ReadTx holds
+	// nothing between its calls (see ReadTx).
 	swap sync.RWMutex
-	// applyMu serializes the apply connection: Apply, and the moment a
-	// snapshot pins its read transaction.
-	applyMu sync.Mutex
+	// applyMu serializes the apply connection: Apply, and an open WriteTx
+	// for its whole life.
+	applyMu ctxMutex
+	// entryMu is held by Apply for one entry: Snapshot takes it to pin its
+	// read transaction between two entries, which it can do while a write
+	// transaction holds applyMu (nothing of that is committed).
+	entryMu sync.Mutex
 	apply   *applyConn
 	// validMu serializes the validation connection.
 	validMu sync.Mutex
 	valid   *validator
-	reads   *sql.DB
-	closed  bool
+	// reads serves Query, Checksum and Snapshot; txReads gives each ReadTx a
+	// connection of its own for as long as it is open, outside the bound of
+	// reads, so that idle client transactions never starve Query.
+	reads, txReads *sql.DB
+	closed         bool
+
+	// txMu guards the registry of open transactions, which Restore and
+	// Close end before they replace or close the connections.
+	txMu    sync.Mutex
+	readTxs map[*ReadTx]struct{}
+	writeTx *WriteTx
+	// ending is set while Restore or Close ends the transactions: BeginWrite
+	// refuses to start one then.
+	ending error
 
 	applied atomic.Uint64
 	// broken is set when an Apply panicked (fail-stop): the apply
@@ -77,7 +96,8 @@ func Open(dir string, opts Options) (*FSM, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	f := &FSM{dir: abs, path: filepath.Join(abs, DBFile), opts: opts, log: log}
+	f := &FSM{dir: abs, path: filepath.Join(abs, DBFile), opts: opts, log: log,
+		applyMu: newCtxMutex(), readTxs: map[*ReadTx]struct{}{}}
 	// Images of a snapshot or restore that a crash interrupted.
 	for _, pattern := range []string{"snapshot-*.tmp*", "restore-*.tmp*"} {
 		left, _ := filepath.Glob(filepath.Join(abs, pattern))
@@ -103,15 +123,17 @@ func (f *FSM) openConns() error {
 		a.close()
 		return fmt.Errorf("fsm: open %s: %w", f.path, err)
 	}
-	reads, err := sql.Open("sqlite", readDSN(f.path))
+	rc, err := newReadConnector(readDSN(f.path))
 	if err != nil {
 		v.close()
 		a.close()
 		return fmt.Errorf("fsm: open %s: %w", f.path, err)
 	}
+	reads, txReads := sql.OpenDB(rc), sql.OpenDB(rc)
 	reads.SetMaxOpenConns(f.opts.ReadConns)
 	reads.SetMaxIdleConns(f.opts.ReadConns)
-	f.apply, f.valid, f.reads = a, v, reads
+	txReads.SetMaxIdleConns(f.opts.ReadConns)
+	f.apply, f.valid, f.reads, f.txReads = a, v, reads, txReads
 	f.applied.Store(index)
 	f.broken = false
 	return nil
@@ -122,7 +144,7 @@ func (f *FSM) openConns() error {
 func (f *FSM) closeConns() error {
 	var errs []error
 	if f.reads != nil {
-		errs = append(errs, f.reads.Close())
+		errs = append(errs, f.reads.Close(), f.txReads.Close())
 	}
 	if f.valid != nil {
 		errs = append(errs, f.valid.close())
@@ -130,7 +152,7 @@ func (f *FSM) closeConns() error {
 	if f.apply != nil {
 		errs = append(errs, f.apply.close())
 	}
-	f.apply, f.valid, f.reads = nil, nil, nil
+	f.apply, f.valid, f.reads, f.txReads = nil, nil, nil, nil
 	return errors.Join(errs...)
 }
 
@@ -141,15 +163,18 @@ func (f *FSM) AppliedIndex() uint64 { return f.applied.Load() }
 // Dir is the directory holding the database.
 func (f *FSM) Dir() string { return f.dir }
 
-// Close closes the database. Apply after Close panics; other methods
-// return an error.
+// Close closes the database. Open transactions end: a WriteTx is rolled
+// back, a ReadTx fails with ErrClosed. Apply after Close panics; other
+// methods return an error.
 func (f *FSM) Close() error {
+	f.endWriteTx(ErrClosed)
 	f.swap.Lock()
 	defer f.swap.Unlock()
 	if f.closed {
 		return nil
 	}
 	f.closed = true
+	f.endReadTxs(ErrClosed)
 	f.applyMu.Lock()
 	defer f.applyMu.Unlock()
 	return f.closeConns()

@@ -92,7 +92,7 @@ func dump(t testing.TB, f *FSM) string {
 func dumpTables(f *FSM) (string, error) {
 	ctx := context.Background()
 	tables, err := f.Query(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'
-		AND name NOT GLOB 'sqlite_stat*' AND name <> '_sqlraft_meta' ORDER BY name`)
+		AND name NOT GLOB 'sqlite_stat*' AND name NOT GLOB '_sqlraft*' ORDER BY name`)
 	if err != nil {
 		return "", err
 	}

@@ -201,6 +201,23 @@ type statementInfo struct {
 	// unordered is set (with refuse) when the only problem is an INSERT ...
 	// SELECT without ORDER BY; tests turn the check off to show the hazard.
 	unordered bool
+	// reserved lists the identifiers in the text that name sqlraft's own
+	// objects. The authorizer sees most uses of a name, but not all: not the
+	// new name of ALTER TABLE ... RENAME TO, not the parent table of a
+	// FOREIGN KEY (whose checks would tell a user which rows a system table
+	// holds).
+	reserved []string
+}
+
+// closedName is the first identifier of the statement that SQL may not
+// use (see closed), or "".
+func (info statementInfo) closedName(system bool) string {
+	for _, n := range info.reserved {
+		if closed(n, system) {
+			return n
+		}
+	}
+	return ""
 }
 
 func analyze(sql string) statementInfo {
@@ -214,6 +231,11 @@ func analyze(sql string) statementInfo {
 		return info
 	}
 	toks := stmts[0]
+	for _, t := range toks {
+		if n := identifier(t); reserved(n) {
+			info.reserved = append(info.reserved, n)
+		}
+	}
 	info.verb = verb(toks)
 	switch info.verb {
 	case "SELECT", "VALUES", "PRAGMA", "EXPLAIN":
@@ -231,6 +253,23 @@ func analyze(sql string) statementInfo {
 	info.refuse = unorderedInsert(toks)
 	info.unordered = info.refuse != ""
 	return info
+}
+
+// identifier is the name a word or quoted identifier token stands for, or
+// "" for other tokens.
+func identifier(t token) string {
+	switch {
+	case t.kind == tkWord:
+		return t.text
+	case t.kind == tkQuoted && len(t.text) >= 2:
+		inner := t.text[1 : len(t.text)-1]
+		switch q := t.text[0]; q {
+		case '"', '`':
+			return strings.ReplaceAll(inner, string(q)+string(q), string(q))
+		}
+		return inner // [name]
+	}
+	return ""
 }
 
 // verb is the statement's main keyword, looking past a leading WITH clause.

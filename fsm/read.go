@@ -2,9 +2,13 @@ package fsm
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Rows is a materialized query result.
@@ -19,31 +23,230 @@ type Rows struct {
 // the default driver: random() and 'now' are the node's own here, not the
 // log's, as befits a read. Query waits while Restore swaps the database
 // file in.
+//
+// sqlraft's own tables (_sqlraft*) cannot be read, nor can other database
+// files be attached. A SQLite error is returned as an *Error (Statement 0);
+// when ctx ends, the statement is interrupted and the error wraps ctx's.
 func (f *FSM) Query(ctx context.Context, q string, params ...Value) (*Rows, error) {
+	return f.query(ctx, readUser, q, params)
+}
+
+// QuerySystem is Query for the SQL front end itself: it may also read the
+// _sqlraft_sys_* tables that System commands keep (see Command.System).
+// Never run a client's SQL with it.
+func (f *FSM) QuerySystem(ctx context.Context, q string, params ...Value) (*Rows, error) {
+	return f.query(ctx, readSystem, q, params)
+}
+
+func (f *FSM) query(ctx context.Context, mode readMode, q string, params []Value) (*Rows, error) {
 	f.swap.RLock()
 	defer f.swap.RUnlock()
 	if f.closed {
 		return nil, ErrClosed
 	}
-	if info := analyze(q); info.count > 1 {
-		return nil, errors.New("fsm: Query takes exactly one SQL statement")
-	}
-	conn, err := f.reads.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("fsm: query: %w", err)
-	}
-	defer conn.Close()
-	var out Rows
-	err = conn.Raw(func(dc any) error {
-		rows, err := dc.(driver.QueryerContext).QueryContext(ctx, q, args(params))
-		if err != nil {
-			return err
-		}
-		out.Columns, out.Values, err = collect(rows)
+	var out *Rows
+	err := withReader(ctx, f.reads, mode, func(r *readerConn) (err error) {
+		out, err = r.query(ctx, q, params)
 		return err
 	})
+	return out, err
+}
+
+// Describe prepares, without running it, one statement on a read
+// connection, with the reads' rules (see Query). Text with no statement
+// (white space, comments) gives an empty Description. A SQLite error (no
+// such table, a syntax error, ...) is returned as an *Error (Statement 0)
+// with SQLite's extended code.
+func (f *FSM) Describe(ctx context.Context, q string) (*Description, error) {
+	f.swap.RLock()
+	defer f.swap.RUnlock()
+	if f.closed {
+		return nil, ErrClosed
+	}
+	var out *Description
+	err := withReader(ctx, f.reads, readUser, func(r *readerConn) (err error) {
+		out, err = r.describe(q)
+		return err
+	})
+	return out, err
+}
+
+// readMode is what a reader connection lets a statement read.
+type readMode uint8
+
+const (
+	// readUser is a client's read: sqlraft's tables are closed. It is the
+	// mode a connection is in between uses.
+	readUser readMode = iota
+	// readSystem is QuerySystem: the _sqlraft_sys_* tables are open too.
+	readSystem
+	// readInternal is the FSM's own reads: checksums, snapshots, the
+	// applied index of a read transaction.
+	readInternal
+)
+
+// readerConn is a read connection with the state of its authorizer. Only
+// the goroutine that holds the connection touches it.
+type readerConn struct {
+	rawConn
+	mode readMode
+	// denied is the reason of the authorizer's first refusal since the
+	// connection was taken.
+	denied string
+}
+
+// readConnector opens reader connections with their authorizer, through
+// the registered "sqlite" driver.
+type readConnector struct{ inner driver.Connector }
+
+func newReadConnector(dsn string) (readConnector, error) {
+	inner, err := sqlite.NewConnector(dsn)
+	return readConnector{inner}, err
+}
+
+func (c readConnector) Driver() driver.Driver { return c.inner.Driver() }
+
+func (c readConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	dc, err := c.inner.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
+	raw, ok := dc.(rawConn)
+	if !ok {
+		dc.Close()
+		return nil, fmt.Errorf("fsm: SQLite driver connection %T lacks the expected methods", dc)
+	}
+	r := &readerConn{rawConn: raw}
+	if err := raw.RegisterAuthorizer(r.authorize); err != nil {
+		dc.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// ResetSession and IsValid let database/sql drop a connection the driver
+// finds unusable (an interrupted one, for example).
+func (r *readerConn) ResetSession(ctx context.Context) error {
+	if s, ok := r.rawConn.(driver.SessionResetter); ok {
+		return s.ResetSession(ctx)
+	}
+	return nil
+}
+
+func (r *readerConn) IsValid() bool {
+	if v, ok := r.rawConn.(driver.Validator); ok {
+		return v.IsValid()
+	}
+	return true
+}
+
+func (r *readerConn) authorize(action sqlite.AuthorizerActionCode, arg1, _, _, _ string) sqlite.AuthorizerReturnCode {
+	var reason string
+	switch {
+	case r.mode == readInternal:
+	case action == sqlite.AuthAttach || action == sqlite.AuthDetach:
+		reason = "ATTACH and DETACH would read files outside the database"
+	case action == sqlite.AuthRead && closed(arg1, r.mode == readSystem):
+		reason = fmt.Sprintf("table %q belongs to sqlraft", arg1)
+	}
+	if reason == "" {
+		return sqlite.AuthorizerOK
+	}
+	if r.denied == "" {
+		r.denied = reason
+	}
+	return sqlite.AuthorizerDeny
+}
+
+// withReader runs fn on a connection of pool, in mode.
+func withReader(ctx context.Context, pool *sql.DB, mode readMode, fn func(*readerConn) error) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("fsm: read connection: %w", err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		r := dc.(*readerConn)
+		r.use(mode)
+		defer r.use(readUser)
+		return fn(r)
+	})
+}
+
+func (r *readerConn) use(mode readMode) { r.mode, r.denied = mode, "" }
+
+// vet refuses, before SQLite sees it, text that is not exactly one
+// statement or that names sqlraft's own objects where the authorizer would
+// not notice.
+func (r *readerConn) vet(q string) (statementInfo, error) {
+	info := analyze(q)
+	if info.count > 1 {
+		return info, &Error{Code: sqlite3.SQLITE_ERROR, Message: "a statement must hold exactly one SQL statement"}
+	}
+	if name := info.closedName(r.mode == readSystem); name != "" && r.mode != readInternal {
+		return info, &Error{Code: sqlite3.SQLITE_AUTH, Message: fmt.Sprintf("name %q belongs to sqlraft", name)}
+	}
+	return info, nil
+}
+
+// query runs one statement and reads all its rows, interrupting it when
+// ctx ends.
+func (r *readerConn) query(ctx context.Context, q string, params []Value) (*Rows, error) {
+	if _, err := r.vet(q); err != nil {
+		return nil, err
+	}
+	cc, err := handleOf(r)
+	if err != nil {
+		return nil, err
+	}
+	stop := interruptOnDone(ctx, cc)
+	defer stop()
+	var out Rows
+	rows, err := r.QueryContext(ctx, q, args(params))
+	if err == nil {
+		out.Columns, out.Values, err = collect(rows)
+	}
+	if err != nil {
+		return nil, r.readError(ctx, err)
+	}
 	return &out, nil
+}
+
+// describe prepares one statement without running it.
+func (r *readerConn) describe(q string) (*Description, error) {
+	info, err := r.vet(q)
+	if err != nil {
+		return nil, err
+	}
+	if info.count == 0 {
+		return &Description{}, nil
+	}
+	cc, err := handleOf(r)
+	if err != nil {
+		return nil, err
+	}
+	d, err := describeStatement(cc, q)
+	if err != nil {
+		return nil, r.readError(background, err)
+	}
+	return d, nil
+}
+
+// readError is the error a read returns: ctx's once it has ended (the
+// statement was interrupted), the authorizer's reason for a refusal, else
+// SQLite's error as an *Error.
+func (r *readerConn) readError(ctx context.Context, err error) error {
+	var e *Error
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("fsm: query interrupted: %w", ctx.Err())
+	case r.denied != "":
+		return &Error{Code: sqlite3.SQLITE_AUTH, Message: r.denied}
+	case errors.As(err, &e):
+		return e
+	}
+	if _, ok := sqliteCode(err); ok {
+		return statementError(0, err)
+	}
+	return err
 }

@@ -44,8 +44,15 @@ type StatementResult struct {
 type Column struct {
 	Name string
 	// DeclType is the declared type of the column the value comes from,
-	// upper case as SQLite reports it, or "" for expressions.
+	// as written in CREATE TABLE, or "" for expressions.
 	DeclType string
+	// Table and Origin are the table and column the value comes from
+	// (sqlite3_column_table_name and sqlite3_column_origin_name), set in
+	// Describe, Query, Apply and WriteTx results alike (RETURNING
+	// included); "" for expressions. Through a view they name the view's
+	// underlying table and column.
+	Table  string
+	Origin string
 }
 
 // Error is a deterministic statement or command error.

@@ -82,13 +82,8 @@ func (f *FSM) image() (path string, index uint64, err error) {
 		index, err = f.vacuumInto(path)
 		return path, index, err
 	}
-	conn, err := f.reads.Conn(background)
-	if err != nil {
-		return "", 0, err
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		index, err = f.backup(dc.(rawConn), path)
+	err = withReader(background, f.reads, readInternal, func(r *readerConn) (err error) {
+		index, err = f.backup(r.rawConn, path)
 		return err
 	})
 	return path, index, err
@@ -102,8 +97,8 @@ func (f *FSM) vacuumInto(path string) (uint64, error) {
 		return 0, err
 	}
 	defer c.Close()
-	f.applyMu.Lock()
-	defer f.applyMu.Unlock()
+	f.entryMu.Lock()
+	defer f.entryMu.Unlock()
 	_, err = c.ExecContext(background, "VACUUM INTO ?1", args([]Value{TextValue(path)}))
 	return f.applied.Load(), err
 }
@@ -118,11 +113,12 @@ func (f *FSM) backup(c rawConn, path string) (uint64, error) {
 	}
 	defer c.ExecContext(background, "ROLLBACK", nil)
 	// The first read of a deferred transaction takes its WAL snapshot. Take
-	// it between two entries, then let Apply go on.
-	f.applyMu.Lock()
+	// it between two entries, then let Apply go on. (A write transaction
+	// may be open: nothing of it is committed, so it does not matter.)
+	f.entryMu.Lock()
 	meta, err := query(background, c, `SELECT applied_index FROM _sqlraft_meta WHERE id = 1`)
 	want := f.applied.Load()
-	f.applyMu.Unlock()
+	f.entryMu.Unlock()
 	if err != nil {
 		return 0, err
 	}
@@ -156,12 +152,14 @@ var sqliteHeader = []byte("SQLite format 3\x00")
 // Restore replaces the database with an image written by Snapshot (on any
 // node) at index. The image is received into a temporary file, synced, and
 // checked: a SQLite file that passes quick_check and whose _sqlraft_meta is
-// at or below index; its applied index is set to index. Then, with Apply
-// and every reader held off, the connections close, the old WAL goes, the
-// file is renamed over the database and the directory synced, and the
-// connections reopen. A reader sees the old state or the new one, never a
-// missing or partial file; a crash at any point leaves either the old
-// database or the new one in place.
+// at or below index; its applied index is set to index. Then an open
+// WriteTx is rolled back and open ReadTxs end (ErrRestored): the state
+// they stand on is going away. With Apply and every reader held off, the
+// connections close, the old WAL goes, the file is renamed over the
+// database and the directory synced, and the connections reopen. A reader
+// sees the old state or the new one, never a missing or partial file; a
+// crash at any point leaves either the old database or the new one in
+// place.
 func (f *FSM) Restore(r io.Reader, index uint64) error {
 	start := time.Now()
 	tmp := filepath.Join(f.dir, fmt.Sprintf("restore-%d.tmp", time.Now().UnixNano()))
@@ -179,11 +177,14 @@ func (f *FSM) Restore(r io.Reader, index uint64) error {
 	}
 	checked := time.Since(start)
 
+	resume := f.endWriteTx(ErrRestored)
+	defer resume()
 	f.swap.Lock()
 	defer f.swap.Unlock()
 	if f.closed {
 		return ErrClosed
 	}
+	f.endReadTxs(ErrRestored)
 	f.applyMu.Lock()
 	defer f.applyMu.Unlock()
 	swapStart := time.Now()

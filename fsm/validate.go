@@ -1,5 +1,7 @@
 package fsm
 
+import "fmt"
+
 // validator compiles statements, without running them, on a read-only
 // connection with the apply connection's authorizer, driver and settings.
 type validator struct {
@@ -48,8 +50,12 @@ func (f *FSM) Validate(stmts []Statement) error {
 		return ErrClosed
 	}
 	for i, s := range stmts {
-		if info := analyze(s.SQL); info.refuse != "" {
+		info := analyze(s.SQL)
+		if info.refuse != "" {
 			return &NotReplicableError{Statement: i, SQL: s.SQL, Reason: info.refuse}
+		}
+		if name := info.closedName(false); name != "" {
+			return &NotReplicableError{Statement: i, SQL: s.SQL, Reason: fmt.Sprintf("name %q belongs to sqlraft", name)}
 		}
 	}
 	f.validMu.Lock()
