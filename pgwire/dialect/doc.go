@@ -9,6 +9,8 @@
 // statements the session answers itself); Translate rewrites one statement
 // token by token, never with regular expressions over raw text, and
 // rejects with a SQLSTATE the constructs SQLite would silently read
-// differently. The translation rules and the reasons for them are in
-// DESIGN.md beside this file.
+// differently, and types the result columns and parameters that SQLite
+// cannot describe (count(*) is bigint, id = $1 makes $1 the type of id).
+// The translation rules and the reasons for them are in DESIGN.md beside
+// this file.
 package dialect

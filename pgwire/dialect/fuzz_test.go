@@ -26,6 +26,11 @@ var fuzzSeeds = []string{
 	"select /* a /* b */ c */ 1 -- x\n", "select 1e", "select \"", "select $1abc",
 	"copy t (a, b) from stdin with (format csv, header true)", "select ~1, a ~ b, a@>b",
 	"select case when a then 1 else 2 end::text, (a).b, t.*, 1..2, a[1], :x",
+	"select count(*), sum(a) filter (where b > $1), coalesce(c, $2), (select max(d) from u where u.e = t.f) from t where g in ($3, $4) limit $5",
+	"insert into t as x (a, b) values ($1, $2), (3, $3) on conflict (a) do update set b = excluded.b || $4 returning a + 1, now()",
+	"with w as (update t set a = a + $1 from u where u.id = t.id and u.b between $2 and $3 returning *) select a, 1 union select 2, $4 from w",
+	"delete from t using u, v where t.a = u.a and v.b like $1 returning t.a * 2.5",
+	"values (1, 'a', null), (2147483648, $1, 1.5) order by 1 offset $2 rows fetch first $3 rows only",
 }
 
 func FuzzLex(f *testing.F) {
@@ -58,7 +63,8 @@ func checkTranslate(t *testing.T, in string) {
 	t.Helper()
 	opts := Options{Database: "db'x", User: "u", ServerVersion: "15.0", Setting: func(n string) (string, bool) {
 		return "v", n == "server_version"
-	}}
+	}, ColumnType: fuzzColumnType, TableColumns: fuzzTableColumns}
+	typeStatementOf(t, in, opts) // the typer alone, on statements Translate rejects too
 	r, err := Translate(in, opts)
 	if err != nil {
 		var e *Error
@@ -85,6 +91,37 @@ func checkTranslate(t *testing.T, in string) {
 	if r.SQL != strings.Join(r.Statements, ";\n") {
 		t.Fatalf("Translate(%q): SQL %q does not match Statements %q", in, r.SQL, r.Statements)
 	}
+	checkTypes(t, in, r)
+}
+
+// checkTypes: ColumnTypes only for statements that return rows;
+// ParamTypes only for parameters that exist, have no cast, and with a
+// type.
+func checkTypes(t *testing.T, in string, r Result) {
+	t.Helper()
+	if r.ColumnTypes != nil && !r.Info.ReturnsRows {
+		t.Fatalf("Translate(%q): ColumnTypes %q for a statement that returns no rows", in, r.ColumnTypes)
+	}
+	for n, typ := range r.ParamTypes {
+		if _, cast := r.ParamHints[n]; cast || n < 1 || n > r.ParamCount || typ == "" {
+			t.Fatalf("Translate(%q): ParamTypes %v (ParamCount %d, ParamHints %v)", in, r.ParamTypes, r.ParamCount, r.ParamHints)
+		}
+	}
+}
+
+// fuzzColumnType knows every column, with a type chosen by the names'
+// lengths, so that the fuzzer reaches every typing rule.
+func fuzzColumnType(table, column string) string {
+	types := []string{"", "integer", "bigint", "text", "numeric", "double precision", "boolean", "jsonb",
+		"date", "timestamp with time zone", "smallint", "real", "character varying", "bytea", "json", "text[]"}
+	return types[(len(table)*7+len(column))%len(types)]
+}
+
+func fuzzTableColumns(table string) []string {
+	if len(table)%3 == 0 {
+		return nil
+	}
+	return []string{"a", "b", "id", "c"}
 }
 
 // TestHandMadeTokens: Classify and Value take Tokens from outside; odd

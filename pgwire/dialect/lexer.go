@@ -25,6 +25,10 @@ func Lex(sql string) ([]Token, error) {
 type lexer struct {
 	src string
 	pos int
+	// plusMinus is the end of a run of + and - that operator has cut
+	// from a longer operator: every operator starting before it is one
+	// character, so the run is not scanned again for each of them.
+	plusMinus int
 }
 
 func isSpace(c byte) bool {
@@ -361,6 +365,10 @@ func (l *lexer) identOrPrefixed() (Token, error) {
 // ~ ! @ # % ^ & | ` ? (so "a=-1" is "=" then "-1").
 func (l *lexer) operator() Token {
 	start := l.pos
+	if start < l.plusMinus {
+		l.pos++
+		return l.emit(Operator, start)
+	}
 	end := start
 	for end < len(l.src) && isOpChar(l.src[end]) {
 		if end > start && (l.src[end] == '-' && l.src[end-1] == '-' || l.src[end] == '*' && l.src[end-1] == '/') {
@@ -373,9 +381,11 @@ func (l *lexer) operator() Token {
 		end = start + 1
 	}
 	if end-start > 1 && !strings.ContainsAny(l.src[start:end], "~!@#%^&|`?") {
+		run := end
 		for end-start > 1 && (l.src[end-1] == '+' || l.src[end-1] == '-') {
 			end--
 		}
+		l.plusMinus = run
 	}
 	l.pos = end
 	return l.emit(Operator, start)

@@ -23,6 +23,17 @@ type Options struct {
 	// Setting answers current_setting('name') with a constant name; nil,
 	// or false for a name, leaves current_setting(...) untranslated.
 	Setting func(name string) (string, bool)
+	// ColumnType returns the canonical PostgreSQL type of table.column (as
+	// CanonicalType spells it: "integer", "timestamp with time zone"), or
+	// "" if unknown. table is as written in the statement, without its
+	// schema, unquoted or folded. It types column references for
+	// Result.ColumnTypes and ParamTypes; nil means no schema knowledge.
+	ColumnType func(table, column string) string
+	// TableColumns returns the columns of table in order, or nil if
+	// unknown. Optional: it types the parameters of INSERT without a
+	// column list, and lets a subquery's unqualified column resolve in the
+	// enclosing query when none of the subquery's tables has it.
+	TableColumns func(table string) []string
 }
 
 // Result is a statement translated for SQLite.
@@ -49,7 +60,21 @@ type Result struct {
 	// another declared type: serial and identity primary keys become
 	// INTEGER).
 	Columns []Column
-	Info    Info
+	// ColumnTypes has one entry per result column of a statement that
+	// returns rows (the top-level SELECT list, VALUES, RETURNING): the
+	// canonical PostgreSQL type of the expression ("bigint" for count(*),
+	// "boolean" for a comparison), or "" for a plain column reference
+	// (SQLite reports its declared type) and for what cannot be told. It
+	// is nil when the statement returns no rows, when a result item is *
+	// or t.* (the entries could not be lined up with SQLite's columns),
+	// and when the typer does not find the result list.
+	ColumnTypes []string
+	// ParamTypes maps parameter numbers to the canonical type inferred
+	// from their context (id = $1, LIMIT $1, INSERT ... VALUES ($1),
+	// lower($1)), for parameters without a cast: ParamHints holds those
+	// and wins. Parameters whose type cannot be told are absent.
+	ParamTypes map[int]string
+	Info       Info
 }
 
 // Cast is one cast found in the statement.
@@ -119,6 +144,7 @@ func Translate(sql string, opts Options) (Result, error) {
 	}
 	res.Statements = stmts
 	res.SQL = strings.Join(stmts, ";\n")
+	tr.types()
 	return res, nil
 }
 
@@ -419,6 +445,7 @@ func (tr *translator) explain() ([]string, error) {
 		return nil, err
 	}
 	tr.res.ParamCount, tr.res.ParamHints, tr.res.Casts = sub.ParamCount, sub.ParamHints, sub.Casts
+	tr.res.ParamTypes = sub.ParamTypes
 	if len(sub.Statements) != 1 {
 		return nil, unsupported(body[0].Pos, "EXPLAIN of this statement is not supported")
 	}
