@@ -258,6 +258,10 @@ func TestCanonicalType(t *testing.T) {
 		"float(10)": "real", "float": "double precision", "bool": "boolean", "numeric(10,2)": "numeric",
 		`"char"`: `"char"`, "pg_catalog.regclass": "regclass", "MyEnum": "myenum", "": "", "1": "",
 		"serial": "integer", "bigserial": "bigint",
+		// What decl writes: a modifier after ARRAY, int4 and float4.
+		"character varying array(20)": "character varying[]", "float array(24)": "real[]",
+		"timestamp with time zone array(3)": "timestamp with time zone[]", "character varying array(": "",
+		"FLOAT4": "real", "float8": "double precision", "REAL": "real", "TEXT": "text",
 	}
 	for in, want := range cases {
 		if got := CanonicalType(in); got != want {

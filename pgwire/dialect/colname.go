@@ -115,7 +115,7 @@ func isColumnRef(toks []Token) bool {
 				return false
 			}
 		} else if !(t.Kind == Ident && isAtom(t) && !sqlValueKeywords[foldIdent(t.Text)] ||
-			t.Kind == QuotedIdent || t.Kind == UnicodeIdent) {
+			t.Kind == QuotedIdent || t.Kind == UnicodeIdent || keywordColumn(toks, k, k, len(toks))) {
 			return false
 		}
 	}
@@ -137,7 +137,7 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 				return v, 2, false
 			case v == "true" || v == "false":
 				return "bool", 1, false
-			case isAtom(t) && v != "null":
+			case isAtom(t) && v != "null", keywordColumn(toks, s, s, e):
 				return v, 2, true
 			}
 		case QuotedIdent, UnicodeIdent:

@@ -159,7 +159,14 @@ func (tr *translator) columnDef(table string, s, e int, pk []string) (bool, erro
 		case t.Is("not") && j+1 < e && tr.toks[j+1].Is("null"):
 			notNull = true
 		case t.Is("default"):
-			tr.wrapDefault(j+1, e)
+			// DEFAULT 'f' or ('f') of a boolean column.
+			switch end := tr.wrapDefault(j+1, e); {
+			case typ.isSerial():
+			case end == j+2 && tr.toks[j+1].Kind.IsString():
+				tr.defaultTarget(j+1, typ)
+			case end == j+4 && tr.toks[j+1].IsOp("(") && tr.toks[j+2].Kind.IsString() && tr.toks[j+3].IsOp(")"):
+				tr.defaultTarget(j+2, typ)
+			}
 		case t.Is("generated"):
 			gc := &cursor{toks: tr.toks[:e], i: j + 1}
 			if (gc.accept("always") || gc.accept("by", "default")) && gc.accept("as", "identity") {
@@ -195,15 +202,28 @@ func (tr *translator) columnDef(table string, s, e int, pk []string) (bool, erro
 			moved = true
 		}
 	} else {
+		// Only serial and identity keys are rowid aliases: decl never
+		// writes INTEGER, so an integer primary key gets NOT NULL, as in
+		// PostgreSQL, instead of SQLite numbering a NULL.
 		text := col.Decl
-		rowid := inPK && len(pk) <= 1 && col.Decl == "integer"
-		if (pkKey >= 0 || inPK || containsName(pk, name)) && !notNull && !rowid {
+		if (pkKey >= 0 || inPK || containsName(pk, name)) && !notNull {
 			text += " NOT NULL"
 		}
 		tr.replace(typ.start, typ.end-1, text)
 	}
 	tr.res.Columns = append(tr.res.Columns, col)
 	return moved, nil
+}
+
+// defaultTarget notes the string constant at i, the DEFAULT of a column
+// of type typ, for coerceLiterals; except 'now', which PostgreSQL would
+// fix to the time of CREATE TABLE and SQLite cannot take as an expression
+// there: it stays the text.
+func (tr *translator) defaultTarget(i int, typ pgType) {
+	if v, err := tr.toks[i].Value(); err == nil && strings.EqualFold(trimSpace(v), "now") {
+		return
+	}
+	tr.literalTarget(i, typ.canonical())
 }
 
 func containsName(names []string, n string) bool {
@@ -217,8 +237,8 @@ func containsName(names []string, n string) bool {
 
 // wrapDefault puts a DEFAULT expression starting at s in parentheses:
 // SQLite accepts only constants and parenthesised expressions there
-// (DEFAULT now() is a syntax error).
-func (tr *translator) wrapDefault(s, e int) {
+// (DEFAULT now() is a syntax error). It returns the end of the expression.
+func (tr *translator) wrapDefault(s, e int) int {
 	end := s
 	for depth := 0; end < e; end++ {
 		t := tr.toks[end]
@@ -231,18 +251,19 @@ func (tr *translator) wrapDefault(s, e int) {
 		}
 	}
 	if end <= s {
-		return
+		return end
 	}
 	if end == s+1 {
 		switch t := tr.toks[s]; t.Kind {
 		case Number, String, BitString, HexString:
-			return
+			return end
 		}
 	}
 	if tr.toks[s].IsOp("(") && matchClose(tr.toks[:end], s) == end-1 {
-		return
+		return end
 	}
 	tr.wrap(s, end-1, "(", ")")
+	return end
 }
 
 // alterTable splits ALTER TABLE t action, action into one statement per
@@ -278,6 +299,9 @@ func (tr *translator) alterTable() ([]string, error) {
 		}
 	}
 	if err := tr.exprs(0, len(tr.toks)); err != nil {
+		return nil, err
+	}
+	if err := tr.coerceLiterals(); err != nil {
 		return nil, err
 	}
 	prefix := trimSpace(tr.render(0, head, 0))

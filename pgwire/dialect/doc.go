@@ -10,7 +10,9 @@
 // token by token, never with regular expressions over raw text, and
 // rejects with a SQLSTATE the constructs SQLite would silently read
 // differently, and types the result columns and parameters that SQLite
-// cannot describe (count(*) is bigint, id = $1 makes $1 the type of id).
+// cannot describe (count(*) is bigint, id = $1 makes $1 the type of id)
+// and the string constants it stores as text ('t' stored into a boolean
+// column is 1, '\xdead' compared with a bytea column a blob).
 // The translation rules and the reasons for them are in DESIGN.md beside
 // this file.
 package dialect

@@ -78,9 +78,57 @@ func isAtom(t Token) bool {
 	return false
 }
 
+// columnKeywords are the words of boundaryWords that PostgreSQL also takes
+// as column names (its unreserved and col_name keywords): a table may have
+// a column "by", "set", "values" or "first".
+var columnKeywords = setOf("by", "set", "values", "insert", "update", "delete", "merge", "rows",
+	"range", "groups", "partition", "between", "escape", "at", "operator", "generated", "nulls",
+	"first", "last", "conflict", "nothing", "preceding", "following", "unbounded", "ordinality")
+
+// Keywords after which a word of columnKeywords is a keyword too: ORDER BY,
+// NULLS FIRST, FETCH FIRST, DO NOTHING, FOR UPDATE, UNBOUNDED PRECEDING.
+var keywordAfter = setOf("order", "group", "partition", "nulls", "fetch", "do", "for", "unbounded", "with")
+
+// keywordColumn reports whether the word at k, one of columnKeywords, is
+// a column reference here: it does not follow an operand or a keyword it
+// belongs to (ORDER BY), and what follows it can only follow an operand:
+// an operator, a cast, a comma, a closing parenthesis, a word operator
+// (AND, IN, LIKE, IS, NOT), FROM or AS, or the end.
+func keywordColumn(toks []Token, lo, k, hi int) bool {
+	w := wordTable[lookupWord(toks[k])].name
+	if !columnKeywords[w] {
+		return false
+	}
+	if k > lo {
+		p := toks[k-1]
+		if isAtom(p) || p.IsOp(")") || p.IsOp("]") || keywordAfter[wordTable[lookupWord(p)].name] {
+			return false
+		}
+	}
+	if k+1 >= hi {
+		return true
+	}
+	switch n := toks[k+1]; n.Kind {
+	case Operator:
+		return true
+	case Punct:
+		return n.Text == "," || n.Text == ")"
+	case Ident:
+		nw := wordTable[lookupWord(n)].name
+		return wordPrec[nw] > 0 || nw == "not" || (nw == "from" || nw == "as") && w != "delete"
+	}
+	return false
+}
+
 // endsOperand reports whether an operand can end with t.
 func endsOperand(t Token) bool {
 	return isAtom(t) || t.IsOp(")") || t.IsOp("]") || t.Is("end") || t.IsOp("*")
+}
+
+// endsOperandAt is endsOperand for toks[k], which may also be a keyword
+// that names a column there (keywordColumn).
+func endsOperandAt(toks []Token, lo, k int) bool {
+	return endsOperand(toks[k]) || keywordColumn(toks, lo, k, len(toks))
 }
 
 // exprStart returns the index of the first token of the operand that ends
@@ -102,7 +150,7 @@ func exprStart(toks []Token, lo, j, minPrec int) int {
 			if k < 0 {
 				return -1
 			}
-		case isAtom(t):
+		case isAtom(t), keywordColumn(toks, lo, k, len(toks)):
 		case t.IsOp("*") && k > lo && toks[k-1].IsOp("."): // t.*
 		default:
 			return -1
@@ -116,7 +164,7 @@ func exprStart(toks []Token, lo, j, minPrec int) int {
 			pt := toks[p]
 			switch {
 			case pt.IsOp(".") || pt.IsOp("::"):
-				if p-1 < lo || !endsOperand(toks[p-1]) {
+				if p-1 < lo || !endsOperandAt(toks, lo, p-1) {
 					return k
 				}
 				k = p - 1
@@ -124,7 +172,7 @@ func exprStart(toks []Token, lo, j, minPrec int) int {
 				k = p // adjacent: function call, typed literal, multi-word name
 			case pt.Kind == Operator:
 				prec := opPrec(pt.Text)
-				binary := p-1 >= lo && endsOperand(toks[p-1])
+				binary := p-1 >= lo && endsOperandAt(toks, lo, p-1)
 				if !binary {
 					if (pt.Text == "-" || pt.Text == "+" || pt.Text == "~") && precUnary >= minPrec {
 						k = p
@@ -137,7 +185,7 @@ func exprStart(toks []Token, lo, j, minPrec int) int {
 				}
 				k = p - 1
 			case pt.Kind == Ident && wordPrec[foldIdent(pt.Text)] >= minPrec && wordPrec[foldIdent(pt.Text)] > 0:
-				if p-1 < lo || !endsOperand(toks[p-1]) {
+				if p-1 < lo || !endsOperandAt(toks, lo, p-1) {
 					return k
 				}
 				k = p - 1
@@ -209,6 +257,8 @@ func exprEnd(toks []Token, j, hi, minPrec int) int {
 				return hi
 			}
 			k = e + 1
+		case keywordColumn(toks, 0, k, hi):
+			k++
 		case isAtom(t):
 			k++
 			if t.Kind == Ident && k < hi && toks[k].Kind.IsString() {

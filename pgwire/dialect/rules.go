@@ -197,7 +197,7 @@ func (tr *translator) operator(i, lo, hi int) (int, error) {
 	case "::":
 		return tr.castOp(i, lo, hi)
 	case "~", "~*", "!~", "!~*", "~~", "~~*", "!~~", "!~~*":
-		if t.Text == "~" && !(i > lo && endsOperand(tr.toks[i-1])) {
+		if t.Text == "~" && !(i > lo && endsOperandAt(tr.toks, lo, i-1)) {
 			return i + 1, nil // prefix ~ is bitwise NOT in both
 		}
 		return tr.match(t.Text, i, i, lo, hi)
@@ -214,7 +214,7 @@ func (tr *translator) operator(i, lo, hi int) (int, error) {
 // than REGEXP and LIKE in SQLite. SQLite's REGEXP calls the application
 // function regexp(pattern, text), which the state machine registers.
 func (tr *translator) match(op string, s, e, lo, hi int) (int, error) {
-	if s == lo || !endsOperand(tr.toks[s-1]) {
+	if s == lo || !endsOperandAt(tr.toks, lo, s-1) {
 		return 0, syntaxError(tr.toks[s])
 	}
 	if e+1 < hi && (tr.toks[e+1].Is("any") || tr.toks[e+1].Is("all") || tr.toks[e+1].Is("some")) {

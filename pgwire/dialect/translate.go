@@ -144,7 +144,6 @@ func Translate(sql string, opts Options) (Result, error) {
 	}
 	res.Statements = stmts
 	res.SQL = strings.Join(stmts, ";\n")
-	tr.types()
 	return res, nil
 }
 
@@ -221,6 +220,10 @@ type translator struct {
 	seq    int
 	nextID int
 	res    *Result
+
+	// targets maps string constants (token indexes) to the type of the
+	// column they meet (coerce.go).
+	targets map[int]string
 }
 
 func newTranslator(src string, all, toks []Token, opts Options, res *Result) *translator {
@@ -412,6 +415,11 @@ func (tr *translator) statement() ([]string, error) {
 		}
 	}
 	if err := tr.exprs(0, len(tr.toks)); err != nil {
+		return nil, err
+	}
+	// Typing also finds the string constants that meet typed columns.
+	tr.types()
+	if err := tr.coerceLiterals(); err != nil {
 		return nil, err
 	}
 	switch info.Command {

@@ -41,12 +41,12 @@ func (ty *typer) primary(k, hi int) (operand, int) {
 	case Number:
 		return operand{typ: numberType(t.Text, false)}, k + 1
 	case String, EscapeString, NationalString, DollarString:
-		return operand{typ: "text", lit: true}, k + 1
+		return operand{typ: "text", lit: true, str: k + 1}, k + 1
 	case UnicodeString:
 		if k+2 < hi && toks[k+1].Is("uescape") {
-			return operand{typ: "text", lit: true}, k + 3
+			return operand{typ: "text", lit: true, str: k + 1}, k + 3
 		}
-		return operand{typ: "text", lit: true}, k + 1
+		return operand{typ: "text", lit: true, str: k + 1}, k + 1
 	case BitString, HexString:
 		return operand{}, k + 1
 	case QuotedIdent, UnicodeIdent:
@@ -146,7 +146,7 @@ func (ty *typer) word(k, hi int) (operand, int) {
 			return operand{typ: typ.canonical()}, c.i + 1 // date '2024-01-01'
 		}
 	}
-	if info.boundary {
+	if info.boundary && !keywordColumn(toks, 0, k, hi) {
 		return operand{}, k
 	}
 	return ty.name(k, hi)
@@ -454,6 +454,7 @@ func (ty *typer) wordOp(w string, left operand, k, hi, minPrec int) (operand, in
 				break
 			}
 			ty.inferPair(left, r, false)
+			ty.literal(left, r)
 			return boolean, n, true
 		case at(j, "true") || at(j, "false") || at(j, "unknown"):
 			ty.typeParam(left, "boolean")
@@ -513,6 +514,7 @@ func (ty *typer) wordOp(w string, left operand, k, hi, minPrec int) (operand, in
 			base := len(ty.stack)
 			for _, it := range ty.list(k+2, c) {
 				ty.inferPair(left, it, false)
+				ty.literal(left, it)
 			}
 			ty.stack = ty.stack[:base]
 		}
@@ -530,6 +532,7 @@ func (ty *typer) wordOp(w string, left operand, k, hi, minPrec int) (operand, in
 			break
 		}
 		ty.inferPair(left, low, false)
+		ty.literal(left, low)
 		if !at(n, "and") {
 			return boolean, n, true
 		}
@@ -538,6 +541,7 @@ func (ty *typer) wordOp(w string, left operand, k, hi, minPrec int) (operand, in
 			return boolean, n, true
 		}
 		ty.inferPair(left, high, false)
+		ty.literal(left, high)
 		return boolean, m, true
 	case "at":
 		if precAt < minPrec {

@@ -27,6 +27,11 @@ var testSchema = map[string][][2]string{
 	"pg_database":           {{"oid", "oid"}, {"datname", "name"}},
 	"pg_class":              {{"oid", "oid"}, {"relname", "name"}, {"relnamespace", "oid"}, {"relkind", `"char"`}, {"relchecks", "smallint"}, {"reloftype", "oid"}},
 	"pg_namespace":          {{"oid", "oid"}, {"nspname", "name"}},
+	// Columns named by keywords PostgreSQL accepts as column names.
+	"kw": {{"b", "boolean"}, {"u", "uuid"}, {"by", "bytea"}, {"tstz", "timestamp with time zone"}, {"d", "date"},
+		{"key", "integer"}, {"value", "text"}, {"type", "smallint"}, {"name", "character varying"},
+		{"year", "integer"}, {"day", "date"}, {"position", "bigint"}, {"time", "time without time zone"},
+		{"set", "numeric"}, {"first", "boolean"}, {"values", "real"}, {"rows", "bigint"}, {"at", "date"}},
 }
 
 func schemaColumnType(table, column string) string {
@@ -317,6 +322,29 @@ func TestTypesClients(t *testing.T) {
 			[]string{"", "", "boolean", "text"}, nil},
 		{"SELECT pg_catalog.array_to_string(d.datacl, E'\\n') AS \"Access privileges\" FROM pg_catalog.pg_database d", []string{"text"}, nil},
 		{"select c.relname, n.nspname, c.relchecks + 1 from pg_class c cross join lateral (select pg_catalog.current_schemas(true) s) x join pg_namespace n on n.oid = c.relnamespace", []string{"", "", "integer"}, nil},
+	})
+}
+
+// TestTypesKeywordColumns: columns named by keywords PostgreSQL takes as
+// column names (by, set, values, first: unreserved; key, value, type,
+// name, year, day, position, time: not even keywords to the typer)
+// resolve to their own columns, and ORDER BY, NULLS FIRST, FOR UPDATE
+// stay keywords.
+func TestTypesKeywordColumns(t *testing.T) {
+	runTypes(t, typedOpts, []typeCase{
+		{"SELECT count(*) FROM kw WHERE b = $1 AND u = $2 AND by = $3 AND tstz = $4", []string{"bigint"},
+			p{1: "boolean", 2: "uuid", 3: "bytea", 4: "timestamp with time zone"}},
+		{"select 1 from kw where by = $1 and d = $2", []string{"integer"}, p{1: "bytea", 2: "date"}},
+		{"select 1 from kw where key = $1 and value = $2 and type = $3 and name = $4 and year = $5 and day = $6 and position = $7 and time = $8",
+			[]string{"integer"}, p{1: "integer", 2: "text", 3: "smallint", 4: "character varying", 5: "integer", 6: "date", 7: "bigint", 8: "time without time zone"}},
+		{"select 1 from kw k where k.by = $1 and set > $2 and first = $3 and values < $4 and rows in ($5, $6) and at between $7 and $8",
+			[]string{"integer"}, p{1: "bytea", 2: "numeric", 3: "boolean", 4: "real", 5: "bigint", 6: "bigint", 7: "date", 8: "date"}},
+		{"select by || by, set + 1, by, position + $1 from kw order by by, set nulls first limit $2 for update",
+			[]string{"bytea", "numeric", "", "bigint"}, p{1: "bigint", 2: "bigint"}},
+		{"update kw set by = $1, b = $2 where by is not distinct from $3 and not first", nil, p{1: "bytea", 2: "boolean", 3: "bytea"}},
+		{"insert into kw (by, set, values) values ($1, $2, $3)", nil, p{1: "bytea", 2: "numeric", 3: "real"}},
+		{"select count(*) over (partition by by order by set rows between unbounded preceding and current row) from kw where $1 = by",
+			[]string{"bigint"}, p{1: "bytea"}},
 	})
 }
 

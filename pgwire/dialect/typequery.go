@@ -25,6 +25,7 @@ type operand struct {
 	ref   bool   // a plain column reference
 	star  bool   // * or t.*
 	quant bool   // ANY/ALL/SOME (...)
+	str   int    // > 0: the expression is the string constant at token str-1
 }
 
 type typer struct {
@@ -37,6 +38,11 @@ type typer struct {
 	ctes   map[string]bool
 	stack  []operand // the elements of lists being typed (see list)
 	depth  int
+	// lits maps the string constants (token indexes) that meet a column
+	// of a type in literalTargets to that type (coerce.go); assigned
+	// lists those that INSERT's target columns gave, in order.
+	lits     map[int]string
+	assigned []int
 }
 
 // tokenInfo is what the typer notes about each token before the walk.
@@ -67,20 +73,24 @@ func (tr *translator) types() {
 	if recoverTyping {
 		defer func() {
 			if recover() != nil {
-				tr.res.ColumnTypes, tr.res.ParamTypes = nil, nil
+				tr.res.ColumnTypes, tr.res.ParamTypes, tr.targets = nil, nil, nil
 			}
 		}()
 	}
-	cols, params := typeStatement(tr.toks, tr.opts, tr.res.ParamHints)
+	cols, params, lits := typeStatement(tr.toks, tr.opts, tr.res.ParamHints)
 	if info.ReturnsRows {
 		tr.res.ColumnTypes = cols
 	}
 	tr.res.ParamTypes = params
+	for i, typ := range lits {
+		tr.literalTarget(i, typ)
+	}
 }
 
 // typeStatement types the result columns and the parameters of the
-// statement made of the significant tokens toks.
-func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, map[int]string) {
+// statement made of the significant tokens toks, and finds the string
+// constants that meet typed columns.
+func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, map[int]string, map[int]string) {
 	ty := &typer{toks: toks, opts: opts, hints: hints, info: scan(toks)}
 	items, ok := ty.clauses(0, len(toks))
 	var cols []string
@@ -95,9 +105,9 @@ func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, 
 		}
 	}
 	if len(ty.params) == 0 {
-		return cols, nil
+		return cols, nil, ty.lits
 	}
-	return cols, ty.params
+	return cols, ty.params, ty.lits
 }
 
 // scan matches every ( and [ with the token that closes it and looks up
@@ -193,6 +203,7 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 	first := ""         // the statement at this level: select, values, insert, update, delete
 	var stmt *scope     // the scope of INSERT, UPDATE or DELETE
 	var target []string // types of INSERT's target columns, for VALUES or SELECT
+	assignedAt := -1    // where this level's INSERT constants start in ty.assigned
 	take := func(items []operand) {
 		switch {
 		case !have:
@@ -220,15 +231,19 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 			ls, le := selectList(toks[:hi], k)
 			items := ty.itemList(ls, le)
 			if target != nil {
+				assignedAt = len(ty.assigned)
 				ty.assign(items, target)
 				target = nil
 			} else if first == "select" || first == "values" {
 				take(items)
 			}
 			k = max(le, k+1)
-		case w == "values":
+		case w == "values" && k+1 < hi && toks[k+1].IsOp("("):
 			if first == "" {
 				first = "values"
+			}
+			if target != nil {
+				assignedAt = len(ty.assigned)
 			}
 			rows, n := ty.values(k, hi, target, target == nil && (first == "select" || first == "values"))
 			if target != nil {
@@ -237,7 +252,8 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 				take(rows)
 			}
 			k = max(n, k+1)
-		case (w == "insert" || w == "update" || w == "delete") && (k == lo || toks[k-1].IsOp("(") || toks[k-1].IsOp(")")):
+		case (w == "insert" || w == "update" || w == "delete") && (k == lo || toks[k-1].IsOp("(") || toks[k-1].IsOp(")")) &&
+			!keywordColumn(toks, lo, k, hi):
 			if first == "" {
 				first = w
 			}
@@ -256,6 +272,14 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 			k += 2
 		case w == "union" || w == "intersect" || w == "except":
 			setOp = true
+			if assignedAt >= 0 {
+				// PostgreSQL resolves the branches' constants to text
+				// before they meet INSERT's columns: leave them.
+				for _, i := range ty.assigned[assignedAt:] {
+					delete(ty.lits, i)
+				}
+				ty.assigned, assignedAt = ty.assigned[:assignedAt], -1
+			}
 			k++
 			if k < hi && (toks[k].Is("all") || toks[k].Is("distinct")) {
 				k++
@@ -391,12 +415,16 @@ func (ty *typer) values(k, hi int, target []string, want bool) ([]operand, int) 
 	return result, j
 }
 
-// assign gives the bare parameters among items the types of the target
-// columns in the same positions (INSERT ... VALUES, INSERT ... SELECT).
+// assign gives the bare parameters and string constants among items the
+// types of the target columns in the same positions (INSERT ... VALUES,
+// INSERT ... SELECT).
 func (ty *typer) assign(items []operand, target []string) {
 	for i, op := range items {
 		if i < len(target) {
 			ty.typeParam(op, target[i])
+			if ty.noteLiteral(target[i], op) {
+				ty.assigned = append(ty.assigned, op.str-1)
+			}
 		}
 	}
 }

@@ -29,6 +29,8 @@ func (ty *typer) binary(op string, l, r operand) operand {
 	switch op {
 	case "=", "<>", "!=", "<", ">", "<=", ">=":
 		ty.inferPair(l, r, false)
+		ty.literal(l, r)
+		ty.literal(r, l)
 		return boolean
 	case "+", "-", "*", "/", "%":
 		ty.inferPair(l, r, true)
@@ -126,6 +128,30 @@ func (ty *typer) inferPair(a, b operand, numeric bool) {
 		}
 		a, b = b, a
 	}
+}
+
+// literal notes a string constant lit compared with (or, in UPDATE's SET,
+// assigned to) the column reference col, for coerce.go.
+func (ty *typer) literal(col, lit operand) {
+	if col.ref {
+		ty.noteLiteral(col.typ, lit)
+	}
+}
+
+// noteLiteral notes that lit, if a string constant, meets a column of type
+// typ, and reports whether it did.
+func (ty *typer) noteLiteral(typ string, lit operand) bool {
+	if lit.str <= 0 || !literalTargets[typ] {
+		return false
+	}
+	if ty.lits == nil {
+		ty.lits = map[int]string{}
+	}
+	if _, ok := ty.lits[lit.str-1]; ok {
+		return false
+	}
+	ty.lits[lit.str-1] = typ
+	return true
 }
 
 // common types a list of alternatives (CASE results, coalesce, greatest):

@@ -90,6 +90,10 @@ func parseType(c *cursor) (pgType, bool) {
 			t.array = true
 			if c.is("[") && c.peekAt(1).Kind == Number && c.peekAt(2).IsOp("]") {
 				c.i += 3
+			} else if c.is("(") && t.mods == nil && !t.readMods(c) {
+				// decl writes varchar(20)[] as "character varying
+				// array(20)": SQLite takes a modifier only at the end.
+				return t, false
 			}
 			continue
 		}
@@ -221,15 +225,28 @@ func (t pgType) isInteger() bool {
 	return false
 }
 
+// sqliteSafeNames are the declared types written for PostgreSQL types
+// whose names SQLite (3.37 and later) takes for its own standard types
+// (INT, INTEGER, REAL, TEXT, BLOB, ANY, in any case) and stores upper
+// case: the declared type would no longer tell PostgreSQL's integer (int4)
+// from the rowid alias INTEGER written for serial keys, nor real (float4)
+// from SQLite's REAL. SQLite keeps these spellings as written, and they
+// have the same affinity (int4 has INT in it: INTEGER; float4 FLOA:
+// REAL). text may become TEXT: it reads back the same.
+var sqliteSafeNames = map[string]string{"integer": "int4", "int": "int4", "real": "float4"}
+
 // decl renders the type as a declared column type that SQLite accepts and
 // that keeps PostgreSQL's name: SQLite takes several words as one type name
 // but modifiers only at the end and no brackets, so timestamp(3) with time
-// zone becomes "timestamp with time zone(3)" and text[] "text array".
-// CanonicalType reads these back.
+// zone becomes "timestamp with time zone(3)" and text[] "text array";
+// integer and real are int4 and float4 (sqliteSafeNames). CanonicalType
+// reads these back.
 func (t pgType) decl() string {
 	var b strings.Builder
 	if t.quoted {
 		b.WriteString(quoteIdent(t.name))
+	} else if n, ok := sqliteSafeNames[t.name]; ok {
+		b.WriteString(n)
 	} else {
 		b.WriteString(t.name)
 	}

@@ -170,12 +170,14 @@ var sqliteNames = map[string]uint32{
 //
 // Two upper-case spellings are special. "INTEGER" is what the translator
 // declares for serial and identity primary keys (SQLite's rowid alias,
-// which holds any 64-bit value) and is int8; "integer" in lower case is
-// PostgreSQL's int4. "REAL" is likewise float8, SQLite's 8-byte REAL,
-// while "real" is float4. Note that database/sql drivers, modernc's
-// included, report declared types in upper case, so columns seen through
-// fsm.Column.DeclType come out int8 and float8: wider than declared,
-// never losing a value.
+// which holds any 64-bit value) and is int8; "REAL" is likewise float8,
+// SQLite's 8-byte REAL. SQLite (3.37 and later) stores its standard type
+// names (INT, INTEGER, REAL, TEXT, BLOB, ANY) upper case whatever case
+// they were written in, so the translator declares PostgreSQL's integer
+// and real as "int4" and "float4", which SQLite keeps as written and
+// database/sql drivers report as "INT4" and "FLOAT4": int4 and float4
+// here. A lower-case "integer" or "real" (declared before that) is still
+// int4 or float4.
 func FromDecl(decl string) (Type, bool) {
 	decl = strings.TrimSpace(decl)
 	switch decl {

@@ -58,12 +58,21 @@ func TestFromDecl(t *testing.T) {
 		{"integer array", Type{Int4Array, -1, -1, "integer[]"}},
 		{"bigint array", Type{Int8Array, -1, -1, "bigint[]"}},
 		{"character varying array(20)", Type{VarcharArray, -1, 24, "character varying[]"}},
+		{"varchar array(20)", Type{VarcharArray, -1, 24, "character varying[]"}},
+		{"int4 array", Type{Int4Array, -1, -1, "integer[]"}},
+		{"float4 array", Type{Float4Array, -1, -1, "real[]"}},
+		{"float array(10)", Type{Float4Array, -1, -1, "real[]"}},
+		{"timestamp with time zone array(3)", Type{TimestamptzArray, -1, 3, "timestamp with time zone[]"}},
+		{"float8", Type{Float8, 8, -1, "double precision"}},
 		{"pg_catalog.int8", Type{Int8, 8, -1, "bigint"}},
 		{"citext", Type{Text, -1, -1, "text"}},
 
 		// SQLite's own spellings, and the upper case its drivers report.
 		{"INTEGER", Type{Int8, 8, -1, "bigint"}}, // serial primary keys, rowid aliases
 		{"REAL", Type{Float8, 8, -1, "double precision"}},
+		{"INT4", Type{Int4, 4, -1, "integer"}}, // the translator's integer, as drivers report it
+		{"FLOAT4", Type{Float4, 4, -1, "real"}},
+		{"FLOAT8", Type{Float8, 8, -1, "double precision"}},
 		{"INT", Type{Int4, 4, -1, "integer"}},
 		{"BIGINT", Type{Int8, 8, -1, "bigint"}},
 		{"TINYINT", Type{Int2, 2, -1, "smallint"}},
