@@ -442,6 +442,9 @@ func (n *Node) setLeader(lead uint64) bool {
 // Leader returns the leader this node knows, or 0.
 func (n *Node) Leader() uint64 { return n.leader.Load() }
 
+// Term is the latest term this node has persisted.
+func (n *Node) Term() uint64 { return n.term.Load() }
+
 // AppliedIndex is the index of the last entry applied on this node.
 func (n *Node) AppliedIndex() uint64 { return n.applied.Load() }
 

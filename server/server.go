@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"sqlraft/fsm"
 	"sqlraft/logstore"
 	"sqlraft/node"
+	"sqlraft/pgwire"
 )
 
 // Config is what `sqlraft serve` is started with.
@@ -33,6 +35,9 @@ type Config struct {
 	Join string
 	// Insecure allows trust authentication on a non-loopback address.
 	Insecure bool
+	// PGTLSCert and PGTLSKey, when both set, enable TLS for PostgreSQL
+	// clients (SSLRequest).
+	PGTLSCert, PGTLSKey string
 	// TickInterval is raft's tick (default 100ms; elections take 10 to 20
 	// ticks).
 	TickInterval time.Duration
@@ -50,6 +55,8 @@ type Server struct {
 	node     *node.Node
 	http     *http.Server
 	httpLn   net.Listener
+	pg       *pgwire.Server
+	pgLn     net.Listener
 	startIdx uint64
 }
 
@@ -120,6 +127,28 @@ func New(cfg Config) (*Server, error) {
 		s.closeStorage()
 		return nil, fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTPAddr, err)
 	}
+	var pgTLS *tls.Config
+	if cfg.PGTLSCert != "" || cfg.PGTLSKey != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.PGTLSCert, cfg.PGTLSKey)
+		if err != nil {
+			s.httpLn.Close()
+			s.closeStorage()
+			return nil, fmt.Errorf("load --pg-tls-cert/--pg-tls-key: %w", err)
+		}
+		pgTLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	if s.pgLn, err = net.Listen("tcp", cfg.PGAddr); err != nil {
+		s.httpLn.Close()
+		s.closeStorage()
+		return nil, fmt.Errorf("listen for PostgreSQL clients on %s: %w", cfg.PGAddr, err)
+	}
+	s.pg = pgwire.New(pgwire.Config{
+		FSM:      s.machine,
+		Cluster:  clusterAdapter{s},
+		TLS:      pgTLS,
+		Insecure: cfg.Insecure,
+		Logger:   s.log,
+	})
 	mux := http.NewServeMux()
 	mux.Handle("/", newHTTPHandler(s.node, s.ready))
 	mux.HandleFunc("GET /cluster", s.handleClusterInfo)
@@ -146,7 +175,12 @@ func (s *Server) Run(ctx context.Context) error {
 			s.log.Error("HTTP server", "err", err)
 		}
 	}()
-	s.log.Info("sqlraft node started", "cluster", s.id.ClusterID, "raft", s.cfg.RaftAddr, "http", s.httpLn.Addr().String())
+	go func() {
+		if err := s.pg.Serve(ctx, s.pgLn); err != nil {
+			s.log.Error("PostgreSQL server", "err", err)
+		}
+	}()
+	s.log.Info("sqlraft node started", "cluster", s.id.ClusterID, "pg", s.pgLn.Addr().String(), "raft", s.cfg.RaftAddr, "http", s.httpLn.Addr().String())
 	if s.cfg.Join != "" {
 		go s.join(ctx)
 	}
@@ -178,6 +212,34 @@ func (s *Server) shutdown() {
 		}
 	}
 	_ = s.http.Shutdown(ctx)
+	_ = s.pg.Close()
+}
+
+// clusterAdapter is what the PostgreSQL front end needs from the node.
+type clusterAdapter struct{ s *Server }
+
+func (a clusterAdapter) Propose(ctx context.Context, cmd []byte) (any, error) {
+	return a.s.node.Propose(ctx, cmd)
+}
+
+func (a clusterAdapter) ReadBarrier(ctx context.Context) (uint64, error) {
+	return a.s.node.ReadBarrier(ctx)
+}
+
+func (a clusterAdapter) Leadership() (bool, uint64, string) {
+	lead := a.s.node.Leader()
+	term := a.s.node.Term()
+	if lead == a.s.cfg.NodeID {
+		return true, term, ""
+	}
+	if lead == 0 {
+		return false, term, ""
+	}
+	who := fmt.Sprintf("node %d", lead)
+	if addr, ok := a.s.cfg.Cluster[lead]; ok {
+		who += " (raft address " + addr + ")"
+	}
+	return false, term, who
 }
 
 // ready: the node knows a leader and has applied what was committed when it
@@ -303,3 +365,9 @@ func (s *Server) join(ctx context.Context) {
 		s.log.Info("joined the cluster as a voter")
 	}
 }
+
+// PGAddr is the address PostgreSQL clients connect to.
+func (s *Server) PGAddr() string { return s.pgLn.Addr().String() }
+
+// Node is the node this server runs (tests and operators use its status).
+func (s *Server) Node() *node.Node { return s.node }

@@ -51,6 +51,8 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "http-addr", Value: "127.0.0.1:8433", EnvVars: []string{"SQLRAFT_HTTP_ADDR"}, Usage: "HTTP address (/readyz, /healthz, /status, /metrics)"},
 			&cli.StringFlag{Name: "cluster", EnvVars: []string{"SQLRAFT_CLUSTER"}, Usage: `bootstrap membership, "1=host:7433,2=host:7434,3=host:7435" (ignored once the data dir is initialised)`},
 			&cli.StringFlag{Name: "join", EnvVars: []string{"SQLRAFT_JOIN"}, Usage: "HTTP address of a running member to join as a learner, then be promoted"},
+			&cli.StringFlag{Name: "pg-tls-cert", EnvVars: []string{"SQLRAFT_PG_TLS_CERT"}, Usage: "PEM certificate for TLS with PostgreSQL clients"},
+			&cli.StringFlag{Name: "pg-tls-key", EnvVars: []string{"SQLRAFT_PG_TLS_KEY"}, Usage: "PEM private key for --pg-tls-cert"},
 			&cli.BoolFlag{Name: "insecure", EnvVars: []string{"SQLRAFT_INSECURE"}, Usage: "allow trust authentication on a non-loopback address"},
 		},
 		Action: func(c *cli.Context) error {
@@ -60,15 +62,17 @@ func serveCommand() *cli.Command {
 			}
 			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 			s, err := server.New(server.Config{
-				NodeID:   c.Uint64("node-id"),
-				DataDir:  c.String("data-dir"),
-				PGAddr:   c.String("pg-addr"),
-				RaftAddr: c.String("raft-addr"),
-				HTTPAddr: c.String("http-addr"),
-				Cluster:  peers,
-				Join:     c.String("join"),
-				Insecure: c.Bool("insecure"),
-				Logger:   log,
+				NodeID:    c.Uint64("node-id"),
+				DataDir:   c.String("data-dir"),
+				PGAddr:    c.String("pg-addr"),
+				RaftAddr:  c.String("raft-addr"),
+				HTTPAddr:  c.String("http-addr"),
+				Cluster:   peers,
+				Join:      c.String("join"),
+				Insecure:  c.Bool("insecure"),
+				PGTLSCert: c.String("pg-tls-cert"),
+				PGTLSKey:  c.String("pg-tls-key"),
+				Logger:    log,
 			})
 			if err != nil {
 				return err

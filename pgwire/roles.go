@@ -1,0 +1,197 @@
+package pgwire
+
+import (
+	"context"
+	"strings"
+
+	"sqlraft/fsm"
+	"sqlraft/pgwire/dialect"
+	"sqlraft/pgwire/pgerror"
+)
+
+// Roles live in a replicated system table that user SQL cannot read or
+// write (the state machine reserves _sqlraft names): the role name, its
+// SCRAM verifier (never the password) and its options as written.
+const rolesTable = "_sqlraft_sys_roles"
+
+const rolesSchema = `CREATE TABLE IF NOT EXISTS ` + rolesTable + ` (
+	name TEXT PRIMARY KEY,
+	verifier TEXT,
+	options TEXT NOT NULL DEFAULT ''
+)`
+
+type roleStore struct {
+	fsm *fsm.FSM
+}
+
+func newRoleStore(f *fsm.FSM) *roleStore { return &roleStore{fsm: f} }
+
+// anyPassword reports whether some role has a password.
+func (r *roleStore) anyPassword(ctx context.Context) (bool, error) {
+	rows, err := r.fsm.QuerySystem(ctx, `SELECT 1 FROM `+rolesTable+` WHERE verifier IS NOT NULL LIMIT 1`)
+	if err != nil {
+		if noSuchTable(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	return len(rows.Values) > 0, nil
+}
+
+// verifier returns a role's stored verifier ("" when it has no password).
+func (r *roleStore) verifier(ctx context.Context, name string) (string, bool, error) {
+	rows, err := r.fsm.QuerySystem(ctx, `SELECT coalesce(verifier, '') FROM `+rolesTable+` WHERE name = ?1`, fsm.TextValue(name))
+	if err != nil {
+		if noSuchTable(err) {
+			return "", false, nil
+		}
+		return "", false, err
+	}
+	if len(rows.Values) == 0 {
+		return "", false, nil
+	}
+	return rows.Values[0][0].Text(), true, nil
+}
+
+func noSuchTable(err error) bool {
+	return strings.Contains(err.Error(), "no such table")
+}
+
+// roleCommand runs CREATE/ALTER/DROP ROLE (or USER) as a system entry of
+// its own.
+func (s *session) roleCommand(ctx context.Context, p *prepared) (*result, *pgerror.Error) {
+	info := p.tr.Info
+	if s.tx != nil && !s.tx.implicit {
+		return nil, pgerror.New("25001", "%s cannot run inside a transaction block in sqlraft", info.Tag)
+	}
+	if err := s.requireLeader(p); err != nil {
+		return nil, err
+	}
+	spec := info.Role
+	name := info.Name
+	if spec != nil && spec.Name != "" {
+		name = spec.Name
+	}
+	stmts := []fsm.Statement{{SQL: rolesSchema}}
+	var check func(res *fsm.Result) *pgerror.Error
+	switch info.Command {
+	case dialect.CmdCreate:
+		verifier := fsm.Value{}
+		if spec != nil && spec.Password != nil && !spec.NullPassword {
+			v, err := makeVerifier(name, *spec.Password)
+			if err != nil {
+				return nil, pgerror.New("22023", "%v", err)
+			}
+			verifier = fsm.TextValue(v)
+		}
+		opts := ""
+		if spec != nil {
+			opts = strings.Join(spec.Options, " ")
+		}
+		stmts = append(stmts, fsm.Statement{
+			SQL:    `INSERT INTO ` + rolesTable + `(name, verifier, options) VALUES (?1, ?2, ?3)`,
+			Params: []fsm.Value{fsm.TextValue(name), verifier, fsm.TextValue(opts)},
+		})
+		check = func(res *fsm.Result) *pgerror.Error {
+			if res.Err != nil && strings.Contains(res.Err.Message, "UNIQUE") {
+				return pgerror.New("42710", "role %q already exists", name)
+			}
+			return nil
+		}
+	case dialect.CmdAlter:
+		if spec != nil && spec.NewName != "" {
+			stmts = append(stmts, fsm.Statement{
+				SQL:    `UPDATE ` + rolesTable + ` SET name = ?2, verifier = NULL WHERE name = ?1`,
+				Params: []fsm.Value{fsm.TextValue(name), fsm.TextValue(spec.NewName)},
+			})
+		} else {
+			// A role that logged in by trust has no row yet: ALTER ROLE
+			// creates it, so "ALTER USER me PASSWORD 'x'" works as users
+			// expect from PostgreSQL, where their role exists.
+			verifier := fsm.Value{}
+			setVerifier := false
+			if spec != nil && (spec.Password != nil || spec.NullPassword) {
+				setVerifier = true
+				if spec.Password != nil && !spec.NullPassword {
+					v, err := makeVerifier(name, *spec.Password)
+					if err != nil {
+						return nil, pgerror.New("22023", "%v", err)
+					}
+					verifier = fsm.TextValue(v)
+				}
+			}
+			opts := ""
+			if spec != nil {
+				opts = strings.Join(spec.Options, " ")
+			}
+			q := `INSERT INTO ` + rolesTable + `(name, verifier, options) VALUES (?1, ?2, ?3)
+				ON CONFLICT(name) DO UPDATE SET options = CASE WHEN ?3 = '' THEN options ELSE ?3 END`
+			if setVerifier {
+				q += `, verifier = ?2`
+			}
+			stmts = append(stmts, fsm.Statement{SQL: q, Params: []fsm.Value{fsm.TextValue(name), verifier, fsm.TextValue(opts)}})
+		}
+	case dialect.CmdDrop:
+		names := info.Names
+		if len(names) == 0 {
+			names = []string{name}
+		}
+		for _, n := range names {
+			stmts = append(stmts, fsm.Statement{SQL: `DELETE FROM ` + rolesTable + ` WHERE name = ?1`, Params: []fsm.Value{fsm.TextValue(n)}})
+		}
+		ifExists := ifExistsClause(p.sql)
+		check = func(res *fsm.Result) *pgerror.Error {
+			if ifExists || res.Err != nil {
+				return nil
+			}
+			for i, st := range res.Statements[1:] {
+				if st.RowsAffected == 0 {
+					return pgerror.New("42704", "role %q does not exist", names[i])
+				}
+			}
+			return nil
+		}
+	default:
+		return nil, pgerror.New("0A000", "%s is not supported", info.Tag)
+	}
+	cmd := fsm.NewCommand(fsm.Atomic, stmts...)
+	cmd.System = true
+	release, err := s.srv.gate.acquireShared(ctx)
+	if err != nil {
+		return nil, s.convertErr(ctx, err)
+	}
+	defer release()
+	res, perr := s.propose(cmd)
+	if perr != nil {
+		return nil, perr
+	}
+	if check != nil {
+		if e := check(res); e != nil {
+			return nil, e
+		}
+	}
+	if res.Err != nil {
+		return nil, pgerror.FromFSM(res.Err, nil)
+	}
+	return &result{tag: info.Tag}, nil
+}
+
+// ifExistsClause reports whether a statement says IF EXISTS.
+func ifExistsClause(sql string) bool {
+	toks, err := dialect.Lex(sql)
+	if err != nil {
+		return false
+	}
+	var words []string
+	for _, t := range toks {
+		if t.Kind == dialect.Ident {
+			words = append(words, strings.ToLower(t.Text))
+		}
+	}
+	for i := 0; i+1 < len(words); i++ {
+		if words[i] == "if" && words[i+1] == "exists" {
+			return true
+		}
+	}
+	return false
+}

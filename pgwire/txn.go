@@ -1,0 +1,353 @@
+package pgwire
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"sqlraft/fsm"
+	"sqlraft/pgwire/dialect"
+	"sqlraft/pgwire/pgerror"
+)
+
+// txn is a transaction block (BEGIN ... COMMIT) or the implicit
+// transaction of a multi-statement simple Query.
+//
+// It starts in the read phase: reads see one snapshot (an fsm.ReadTx).
+// The first write moves it to the write phase at the leader: it takes the
+// write gate exclusively, checks that nothing was written since its
+// snapshot (else 40001, as SQLite's BUSY_SNAPSHOT), and runs on the apply
+// connection (an fsm.WriteTx), reading its own writes. COMMIT proposes
+// the recorded statements as one log entry and answers once it is applied.
+type txn struct {
+	implicit  bool
+	failed    *pgerror.Error
+	readOnly  bool
+	isolation string
+	// unixMicro and seed are the transaction's clock reading and random
+	// seed, fixed at BEGIN: now() is the transaction's start time, as in
+	// PostgreSQL, and the commit entry replays with the same values.
+	unixMicro int64
+	seed      uint64
+
+	rtx *fsm.ReadTx
+	wtx *fsm.WriteTx
+	// savepoints named in the read phase, created on the apply connection
+	// when the write phase begins so that ROLLBACK TO still finds them.
+	savepoints []string
+	release    func() // the write gate, in the write phase
+
+	// watch ends the write phase if this node stops leading; lost says
+	// why.
+	mu        sync.Mutex
+	lost      *pgerror.Error
+	stopWatch func()
+	ddl       bool
+}
+
+func (s *session) newTxn(implicit bool, mode dialect.TxnMode) *txn {
+	c := fsm.NewCommand(fsm.Atomic)
+	t := &txn{implicit: implicit, unixMicro: c.UnixMicro, seed: c.Seed}
+	t.readOnly = s.settings.readOnlyByDefault()
+	t.isolation, _ = s.settings.get("default_transaction_isolation")
+	t.applyMode(mode)
+	return t
+}
+
+func (t *txn) applyMode(m dialect.TxnMode) {
+	if m.Isolation != "" {
+		t.isolation = m.Isolation
+	}
+	if m.ReadOnly != nil {
+		t.readOnly = *m.ReadOnly
+	}
+}
+
+func (s *session) begin(info dialect.Info) (*result, *pgerror.Error) {
+	tag := orDefault(info.Tag, "BEGIN")
+	if s.tx != nil && !s.tx.implicit {
+		return &result{tag: tag, notices: []*pgerror.Error{warning("25001", "there is already a transaction in progress")}}, nil
+	}
+	if s.tx != nil { // BEGIN inside a multi-statement Query: the block is now explicit
+		s.tx.implicit = false
+		s.tx.applyMode(info.Txn)
+		return &result{tag: tag}, nil
+	}
+	s.tx = s.newTxn(false, info.Txn)
+	return &result{tag: tag}, nil
+}
+
+func (s *session) commit(ctx context.Context, info dialect.Info) (*result, *pgerror.Error) {
+	if info.Chain {
+		return nil, pgerror.New("0A000", "COMMIT AND CHAIN is not supported")
+	}
+	t := s.tx
+	if t == nil {
+		return &result{tag: "COMMIT", notices: []*pgerror.Error{warning("25P01", "there is no transaction in progress")}}, nil
+	}
+	if t.failed != nil {
+		s.rollback()
+		return &result{tag: "ROLLBACK"}, nil
+	}
+	if err := s.commitTxn(ctx); err != nil {
+		return nil, err
+	}
+	return &result{tag: "COMMIT"}, nil
+}
+
+// commitTxn ends the transaction, replicating its writes.
+func (s *session) commitTxn(ctx context.Context) *pgerror.Error {
+	t := s.tx
+	defer s.rollback() // releases whatever is left, whatever happens
+	if t.wtx == nil {
+		return nil
+	}
+	if lost := t.lostErr(); lost != nil {
+		return lost
+	}
+	if !t.wtx.Active() {
+		return pgerror.New("40001", "the transaction was rolled back by the database (a trigger or conflict clause rolled back everything)")
+	}
+	cmd := t.wtx.Command()
+	t.wtx.Rollback()
+	if len(cmd.Statements) == 0 {
+		return nil
+	}
+	res, err := s.propose(cmd)
+	if err != nil {
+		return err
+	}
+	if t.ddl {
+		s.schema.invalidate()
+	}
+	if res.Err != nil {
+		return pgerror.FromFSM(res.Err, s.schema)
+	}
+	return nil
+}
+
+func (s *session) rollbackCmd(info dialect.Info) (*result, *pgerror.Error) {
+	if info.Chain {
+		return nil, pgerror.New("0A000", "ROLLBACK AND CHAIN is not supported")
+	}
+	if s.tx == nil {
+		return &result{tag: "ROLLBACK", notices: []*pgerror.Error{warning("25P01", "there is no transaction in progress")}}, nil
+	}
+	s.rollback()
+	return &result{tag: "ROLLBACK"}, nil
+}
+
+// rollback ends the transaction without writing anything.
+func (s *session) rollback() {
+	t := s.tx
+	if t == nil {
+		return
+	}
+	s.tx = nil
+	if t.stopWatch != nil {
+		t.stopWatch()
+	}
+	if t.wtx != nil {
+		_ = t.wtx.Rollback()
+	}
+	if t.rtx != nil {
+		_ = t.rtx.Close()
+	}
+	if t.release != nil {
+		t.release()
+	}
+}
+
+func (t *txn) lostErr() *pgerror.Error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.lost
+}
+
+// read runs a read inside the transaction.
+func (t *txn) read(ctx context.Context, s *session, p *prepared, params []fsm.Value) (*result, *pgerror.Error) {
+	if t.wtx != nil {
+		return t.exec(ctx, s, p, params)
+	}
+	if t.rtx == nil {
+		if err := s.readBarrier(ctx); err != nil {
+			return nil, err
+		}
+		rtx, err := s.srv.cfg.FSM.BeginRead(ctx)
+		if err != nil {
+			return nil, s.convertErr(ctx, err)
+		}
+		t.rtx = rtx
+	}
+	rows, err := t.rtx.Query(ctx, p.tr.SQL, params...)
+	if err != nil {
+		return nil, s.convertErr(ctx, err)
+	}
+	return rowsResult(p, rows.Columns, rows.Values, 0), nil
+}
+
+// write runs a write inside the transaction, entering the write phase
+// first if needed.
+func (t *txn) write(ctx context.Context, s *session, p *prepared, params []fsm.Value) (*result, *pgerror.Error) {
+	if t.wtx == nil {
+		if err := s.requireLeader(p); err != nil {
+			return nil, err
+		}
+	}
+	if t.readOnly {
+		return nil, s.readOnlyError(p)
+	}
+	if t.wtx == nil {
+		if err := t.startWrite(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	switch p.tr.Info.Command {
+	case dialect.CmdCreate, dialect.CmdAlter, dialect.CmdDrop:
+		t.ddl = true
+	}
+	return t.exec(ctx, s, p, params)
+}
+
+// startWrite enters the write phase.
+func (t *txn) startWrite(ctx context.Context, s *session) *pgerror.Error {
+	release, err := s.srv.gate.acquireExclusive(ctx)
+	if err != nil {
+		return s.convertErr(ctx, err)
+	}
+	// Everything committed before the gate closed must be applied here
+	// before the transaction reads the state.
+	if perr := s.readBarrier(ctx); perr != nil {
+		release()
+		return perr
+	}
+	wtx, err := s.srv.cfg.FSM.BeginWrite(ctx, t.unixMicro, t.seed)
+	if err != nil {
+		release()
+		return s.convertErr(ctx, err)
+	}
+	if t.rtx != nil {
+		snap := t.rtx.Index()
+		_ = t.rtx.Close()
+		t.rtx = nil
+		if snap != wtx.Index() {
+			_ = wtx.Rollback()
+			release()
+			e := pgerror.New("40001", "could not serialize access due to concurrent update")
+			e.Detail = "Another transaction wrote after this transaction's first read and before its first write."
+			e.Hint = "Retry the transaction."
+			return e
+		}
+	}
+	t.wtx, t.release = wtx, release
+	for _, name := range t.savepoints {
+		r := wtx.Exec(ctx, fsm.Statement{SQL: `SAVEPOINT "` + name + `"`})
+		if r.Err != nil {
+			return pgerror.FromFSM(r.Err, s.schema)
+		}
+	}
+	t.savepoints = nil
+	t.watchLeadership(s, wtx)
+	return nil
+}
+
+// watchLeadership ends the write phase as soon as this node stops leading
+// in the term it started in: the state it holds may no longer be the
+// cluster's, and the apply connection must be free for the new leader's
+// entries.
+func (t *txn) watchLeadership(s *session, wtx *fsm.WriteTx) {
+	_, term, _ := s.srv.cfg.Cluster.Leadership()
+	done := make(chan struct{})
+	var once sync.Once
+	t.stopWatch = func() { once.Do(func() { close(done) }) }
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			leader, now, _ := s.srv.cfg.Cluster.Leadership()
+			if leader && now == term {
+				continue
+			}
+			e := pgerror.New("40001", "the transaction was aborted because this node stopped leading the cluster")
+			e.Hint = "Retry the transaction on the new leader."
+			t.mu.Lock()
+			t.lost = e
+			t.mu.Unlock()
+			_ = wtx.Rollback()
+			return
+		}
+	}()
+}
+
+// exec runs a statement on the write transaction.
+func (t *txn) exec(ctx context.Context, s *session, p *prepared, params []fsm.Value) (*result, *pgerror.Error) {
+	if lost := t.lostErr(); lost != nil {
+		return nil, lost
+	}
+	var affected int64
+	var last fsm.StatementResult
+	for _, st := range statements(p, params) {
+		r := t.wtx.Exec(ctx, st)
+		if r.Err != nil {
+			if lost := t.lostErr(); lost != nil {
+				return nil, lost
+			}
+			if ctx.Err() != nil {
+				return nil, s.convertErr(ctx, ctx.Err())
+			}
+			return nil, pgerror.FromFSM(r.Err, s.schema)
+		}
+		affected += r.RowsAffected
+		last = r
+	}
+	return rowsResult(p, last.Columns, last.Rows, affected), nil
+}
+
+// savepoint runs SAVEPOINT, RELEASE and ROLLBACK TO.
+func (s *session) savepoint(ctx context.Context, p *prepared) (*result, *pgerror.Error) {
+	info := p.tr.Info
+	t := s.tx
+	verb := map[dialect.Command]string{dialect.CmdSavepoint: "SAVEPOINT", dialect.CmdRelease: "RELEASE SAVEPOINT", dialect.CmdRollbackTo: "ROLLBACK TO SAVEPOINT"}[info.Command]
+	if t == nil || t.implicit {
+		return nil, pgerror.New("25P01", "%s can only be used in transaction blocks", verb)
+	}
+	tag := map[dialect.Command]string{dialect.CmdSavepoint: "SAVEPOINT", dialect.CmdRelease: "RELEASE", dialect.CmdRollbackTo: "ROLLBACK"}[info.Command]
+	if t.wtx != nil {
+		if lost := t.lostErr(); lost != nil {
+			return nil, lost
+		}
+		r := t.wtx.Exec(ctx, fsm.Statement{SQL: p.tr.SQL})
+		if r.Err != nil {
+			return nil, pgerror.FromFSM(r.Err, s.schema)
+		}
+		if info.Command == dialect.CmdRollbackTo {
+			t.failed = nil
+		}
+		return &result{tag: tag}, nil
+	}
+	name := info.Name
+	switch info.Command {
+	case dialect.CmdSavepoint:
+		t.savepoints = append(t.savepoints, name)
+	default:
+		i := len(t.savepoints) - 1
+		for i >= 0 && t.savepoints[i] != name {
+			i--
+		}
+		if i < 0 {
+			return nil, pgerror.New("3B001", "savepoint %q does not exist", name)
+		}
+		if info.Command == dialect.CmdRelease {
+			t.savepoints = t.savepoints[:i]
+		} else {
+			t.savepoints = t.savepoints[:i+1]
+			t.failed = nil
+		}
+	}
+	return &result{tag: tag}, nil
+}
