@@ -39,6 +39,8 @@ func FuzzMessageLoop(f *testing.F) {
 		start, _ := (&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion30, Parameters: map[string]string{"user": "fuzz"}}).Encode(nil)
 		_, _ = nc.Write(append(start, data...))
 		_, _ = nc.Write([]byte{'X', 0, 0, 0, 4}) // Terminate, if the stream is still in sync
+		// End of input: a server waiting for the rest of a message sees EOF.
+		_ = nc.(*net.TCPConn).CloseWrite()
 		_, _ = io.Copy(io.Discard, nc)
 		// Another client still gets answers.
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

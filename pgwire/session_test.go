@@ -84,6 +84,11 @@ func TestCommandTags(t *testing.T) {
 		{"TRUNCATE tags", "TRUNCATE TABLE"},
 		{"CREATE INDEX tags_v ON tags (v)", "CREATE INDEX"},
 		{"DROP TABLE tags", "DROP TABLE"},
+		{"DEALLOCATE ALL", "DEALLOCATE ALL"},
+		{"DISCARD ALL", "DISCARD ALL"},
+		{"RESET ALL", "RESET"},
+		{"SELECT set_config('application_name', 'by set_config', false)", "SELECT 1"},
+		{"VACUUM", "VACUUM"},
 	} {
 		tag := mustExec(t, c, step.sql)
 		if tag.String() != step.tag {

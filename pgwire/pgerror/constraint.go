@@ -2,7 +2,8 @@ package pgerror
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"sqlraft/pgwire/pgname"
 )
 
 // Schema lets constraint errors carry the names PostgreSQL would report.
@@ -18,9 +19,6 @@ type Schema interface {
 // schemaName is reported with a table: the translator maps PostgreSQL's
 // public schema onto SQLite's main database, so every table is public's.
 const schemaName = "public"
-
-// namedatalen is PostgreSQL's NAMEDATALEN: identifiers are at most 63 bytes.
-const namedatalen = 64
 
 // uniqueViolation builds 23505 from SQLite's "UNIQUE constraint failed:"
 // detail, which is "t.a, t.b" for a constraint over columns or
@@ -100,61 +98,12 @@ func qualifiedColumn(s string) (table, column string) {
 	return table, column
 }
 
-// indexNameAddition is PostgreSQL's ChooseIndexNameAddition: the column
-// names joined with underscores, stopping once the result is long enough
-// to be truncated anyway.
-func indexNameAddition(cols []string) string {
-	var b strings.Builder
-	for _, c := range cols {
-		if b.Len() > 0 {
-			b.WriteByte('_')
-		}
-		if len(c) > namedatalen-1 {
-			c = clip(c, namedatalen-1)
-		}
-		b.WriteString(c)
-		if b.Len() >= namedatalen {
-			break
-		}
-	}
-	return b.String()
-}
-
-// makeObjectName is PostgreSQL's makeObjectName: name1_name2_label, with
-// the longer of the two names truncated first so the whole fits in 63
-// bytes. That is how PostgreSQL names users_email_key and users_pkey.
-func makeObjectName(name1, name2, label string) string {
-	overhead := len(label) + 1
-	if name2 != "" {
-		overhead++
-	}
-	avail := namedatalen - 1 - overhead
-	n1, n2 := len(name1), len(name2)
-	for n1+n2 > avail {
-		if n1 > n2 {
-			n1--
-		} else {
-			n2--
-		}
-	}
-	name := clip(name1, n1)
-	if name2 != "" {
-		name += "_" + clip(name2, n2)
-	}
-	return name + "_" + label
-}
-
-// clip cuts s to at most n bytes without splitting a UTF-8 sequence
-// (pg_mbcliplen).
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
+// The naming rules live in pgname, shared with the catalog.
+var (
+	indexNameAddition = pgname.Columns
+	makeObjectName    = pgname.Object
+	clip              = pgname.Clip
+)
 
 // isIdentifier reports whether s could be a constraint name rather than
 // the expression SQLite prints for an unnamed CHECK.

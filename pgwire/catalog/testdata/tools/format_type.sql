@@ -1,0 +1,1 @@
+SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnum, a.attnotnull, a.atthasdef, a.attgenerated, a.attidentity FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid WHERE c.relname = 'users' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum

@@ -1,0 +1,1 @@
+SELECT c.conname, c.contype, t.relname, c.conkey, c.confkey, c.confupdtype, c.confdeltype, pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public' ORDER BY t.relname, c.conname

@@ -1,0 +1,1 @@
+SELECT oid, typname, typlen, typtype, typcategory, typelem, typarray, typinput, typoutput, typbasetype, typtypmod, typnotnull, typrelid, typdelim FROM pg_catalog.pg_type WHERE oid IN (16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 114, 700, 701, 705, 1007, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1700, 2205, 2950, 3802) ORDER BY oid
