@@ -78,11 +78,12 @@ func validateDSN(path string) string {
 }
 
 // readDSN is a reader: read-only at the file level (mode=ro, not just
-// query_only, which SQL could turn off), default driver and VFS.
+// query_only, which the reader's authorizer keeps SQL from turning off),
+// default VFS. query_only is set by the connector after ReadSetup's
+// statements, which may create temporary objects.
 func readDSN(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_dqs=0" +
-		"&_pragma=busy_timeout(5000)" +
-		"&_pragma=query_only(1)"
+		"&_pragma=busy_timeout(5000)"
 }
 
 func openRaw(dsn string) (rawConn, error) {

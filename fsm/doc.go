@@ -11,8 +11,10 @@
 // identical logs give byte-for-byte identical logical content on every node
 // and a crash never applies an entry twice or skips one. Reads go through
 // separate read-only connections, one query at a time (Query, Describe) or
-// in read transactions (ReadTx). A client's interactive transaction runs on
-// the leader's apply connection (WriteTx) and is recorded as one command
+// in read transactions (ReadTx); Options.ReadSetup may extend those
+// connections (only those) with Go functions, virtual tables and
+// per-connection objects, as the SQL front end's catalog does. A client's
+// interactive transaction runs on the leader's apply connection (WriteTx) and is recorded as one command
 // that every node replays with the same results. System commands keep the
 // SQL front end's own tables (_sqlraft_sys_*), which user SQL cannot reach.
 // Checksum, Snapshot and Restore serve divergence checks and Raft

@@ -24,6 +24,10 @@ type Options struct {
 	// ReadConns bounds the read-only connections behind Query and
 	// Checksum; 0 means 4.
 	ReadConns int
+	// ReadSetup extends every read connection (Query's and ReadTx's, not
+	// the apply connection) when it opens; the zero value adds nothing.
+	// The SQL front end installs its PostgreSQL catalog with it.
+	ReadSetup ReadSetup
 }
 
 // FSM is the SQLite state machine of one node. It implements the node's
@@ -123,7 +127,7 @@ func (f *FSM) openConns() error {
 		a.close()
 		return fmt.Errorf("fsm: open %s: %w", f.path, err)
 	}
-	rc, err := newReadConnector(readDSN(f.path))
+	rc, err := newReadConnector(readDSN(f.path), f.opts.ReadSetup)
 	if err != nil {
 		v.close()
 		a.close()

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -95,35 +96,6 @@ type readerConn struct {
 	denied string
 }
 
-// readConnector opens reader connections with their authorizer, through
-// the registered "sqlite" driver.
-type readConnector struct{ inner driver.Connector }
-
-func newReadConnector(dsn string) (readConnector, error) {
-	inner, err := sqlite.NewConnector(dsn)
-	return readConnector{inner}, err
-}
-
-func (c readConnector) Driver() driver.Driver { return c.inner.Driver() }
-
-func (c readConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	dc, err := c.inner.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	raw, ok := dc.(rawConn)
-	if !ok {
-		dc.Close()
-		return nil, fmt.Errorf("fsm: SQLite driver connection %T lacks the expected methods", dc)
-	}
-	r := &readerConn{rawConn: raw}
-	if err := raw.RegisterAuthorizer(r.authorize); err != nil {
-		dc.Close()
-		return nil, err
-	}
-	return r, nil
-}
-
 // ResetSession and IsValid let database/sql drop a connection the driver
 // finds unusable (an interrupted one, for example).
 func (r *readerConn) ResetSession(ctx context.Context) error {
@@ -140,12 +112,16 @@ func (r *readerConn) IsValid() bool {
 	return true
 }
 
-func (r *readerConn) authorize(action sqlite.AuthorizerActionCode, arg1, _, _, _ string) sqlite.AuthorizerReturnCode {
+func (r *readerConn) authorize(action sqlite.AuthorizerActionCode, arg1, arg2, _, _ string) sqlite.AuthorizerReturnCode {
 	var reason string
 	switch {
 	case r.mode == readInternal:
 	case action == sqlite.AuthAttach || action == sqlite.AuthDetach:
 		reason = "ATTACH and DETACH would read files outside the database"
+	case action == sqlite.AuthPragma && arg2 != "" && !infoPragmas[strings.ToLower(arg1)]:
+		// query_only=0 would let SQL replace the objects ReadSetup made;
+		// the schema pragmas (table_info(t), ...) take an argument too.
+		reason = fmt.Sprintf("PRAGMA %s=%s: read connections' settings are fixed", arg1, arg2)
 	case action == sqlite.AuthRead && closed(arg1, r.mode == readSystem):
 		reason = fmt.Sprintf("table %q belongs to sqlraft", arg1)
 	}

@@ -99,7 +99,9 @@ func (c *Catalog) register(d *sqlite.Driver, r fsm.Reader) error {
 
 type module struct{ c *conn }
 
-func (m *module) Create(ctx vtab.Context, args []string) (vtab.Table, error) { return m.Connect(ctx, args) }
+func (m *module) Create(ctx vtab.Context, args []string) (vtab.Table, error) {
+	return m.Connect(ctx, args)
+}
 
 func (m *module) Connect(ctx vtab.Context, args []string) (vtab.Table, error) {
 	if len(args) < 4 {
@@ -145,8 +147,8 @@ func (c *cursor) Filter(int, string, []vtab.Value) error {
 	return nil
 }
 
-func (c *cursor) Next() error                       { c.i++; return nil }
-func (c *cursor) Eof() bool                         { return c.i >= len(c.rows) }
+func (c *cursor) Next() error                        { c.i++; return nil }
+func (c *cursor) Eof() bool                          { return c.i >= len(c.rows) }
 func (c *cursor) Column(col int) (vtab.Value, error) { return driver.Value(c.rows[c.i][col]), nil }
-func (c *cursor) Rowid() (int64, error)             { return int64(c.i + 1), nil }
-func (c *cursor) Close() error                      { return nil }
+func (c *cursor) Rowid() (int64, error)              { return int64(c.i + 1), nil }
+func (c *cursor) Close() error                       { return nil }

@@ -65,8 +65,11 @@ func (c *conn) registerFunctions(d *sqlite.Driver) error {
 			return nil, nil
 		})},
 		{"pg_get_userbyid", []int{1}, func(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
-			if intOf(a[0]) == ownerOID {
+			switch intOf(a[0]) {
+			case ownerOID:
 				return c.cat.opts.Owner, nil
+			case databaseOwnerOID:
+				return "pg_database_owner", nil
 			}
 			return fmt.Sprintf("unknown (OID=%d)", intOf(a[0])), nil
 		}},

@@ -122,7 +122,6 @@ func (c *Catalog) infoRows(t *tableDef, s *schema) [][]any {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-
 func conType(k byte) string {
 	return map[byte]string{'p': "PRIMARY KEY", 'u': "UNIQUE", 'c': "CHECK", 'f': "FOREIGN KEY"}[k]
 }

@@ -48,13 +48,9 @@ func (c *Catalog) rows(t *tableDef, s *schema) [][]any {
 	var out [][]any
 	add := func(vals map[string]any) { out = append(out, row(t, vals)) }
 	switch t.name {
-	case "pg_type", "pg_am", "pg_collation", "pg_settings":
+	case "pg_type", "pg_am", "pg_collation", "pg_settings", "pg_namespace":
+		// public belongs to pg_database_owner (6171), as in PostgreSQL 15.
 		return fixedRows(t)
-	case "pg_namespace":
-		out = fixedRows(t)
-		for _, r := range out {
-			r[t.col("nspowner")] = int64(ownerOID)
-		}
 	case "pg_database":
 		add(map[string]any{"oid": databaseOID, "datname": c.opts.Database, "datdba": ownerOID, "encoding": 6,
 			"datlocprovider": "c", "datallowconn": true, "datconnlimit": -1, "dattablespace": 1663,

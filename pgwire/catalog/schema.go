@@ -19,9 +19,11 @@ const (
 	// cluster the fixed data was read from (initdb assigns it).
 	nsInfoSchema = 13207
 	ownerOID     = 10
-	amHeap       = 2
-	amBtree      = 403
-	databaseOID  = 16384 // the first normal OID, as a first CREATE DATABASE gets
+	// databaseOwnerOID is the pg_database_owner role, public's owner.
+	databaseOwnerOID = 6171
+	amHeap           = 2
+	amBtree          = 403
+	databaseOID      = 16384 // the first normal OID, as a first CREATE DATABASE gets
 	// firstUserOID is FirstNormalObjectId: catalogs' own OIDs are below.
 	firstUserOID = 16384
 )
