@@ -48,6 +48,8 @@ var background = context.Background()
 //   - temp_store=MEMORY: the apply connection's private scratch table, and
 //     sorter spills, never touch a temp file.
 //   - busy_timeout=5000: only checkpoints and WAL recovery can wait.
+//   - wal_autocheckpoint=0: checkpoints run in the background on their own
+//     connection (checkpoint.go), never inside an entry's COMMIT.
 //   - _defensive=1: no writable_schema, no writes to the shadow tables of
 //     FTS5/R-Tree (writing garbage there would make every node fail the same
 //     way later, as corruption).
@@ -59,6 +61,7 @@ func applyDSN(path string) string {
 		"&_defensive=1&_dqs=0" +
 		"&_pragma=busy_timeout(5000)" +
 		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=wal_autocheckpoint(0)" +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=recursive_triggers(1)" +

@@ -63,6 +63,12 @@ type FSM struct {
 	reads, txReads *sql.DB
 	closed         bool
 
+	// ckpt runs the background WAL checkpoints (checkpoint.go), under
+	// swap like the other connections.
+	ckpt               rawConn
+	stopCkpt, ckptDone chan struct{}
+	stopCkptOnce       sync.Once
+
 	// txMu guards the registry of open transactions, which Restore and
 	// Close end before they replace or close the connections.
 	txMu    sync.Mutex
@@ -112,6 +118,8 @@ func Open(dir string, opts Options) (*FSM, error) {
 	if err := f.openConns(); err != nil {
 		return nil, err
 	}
+	f.stopCkpt, f.ckptDone = make(chan struct{}), make(chan struct{})
+	go f.checkpointLoop(f.stopCkpt, f.ckptDone)
 	return f, nil
 }
 
@@ -137,7 +145,15 @@ func (f *FSM) openConns() error {
 	reads.SetMaxOpenConns(f.opts.ReadConns)
 	reads.SetMaxIdleConns(f.opts.ReadConns)
 	txReads.SetMaxIdleConns(f.opts.ReadConns)
-	f.apply, f.valid, f.reads, f.txReads = a, v, reads, txReads
+	ck, err := openRaw(checkpointDSN(f.path))
+	if err != nil {
+		reads.Close()
+		txReads.Close()
+		v.close()
+		a.close()
+		return fmt.Errorf("fsm: open %s: %w", f.path, err)
+	}
+	f.apply, f.valid, f.reads, f.txReads, f.ckpt = a, v, reads, txReads, ck
 	f.applied.Store(index)
 	f.broken = false
 	return nil
@@ -153,10 +169,13 @@ func (f *FSM) closeConns() error {
 	if f.valid != nil {
 		errs = append(errs, f.valid.close())
 	}
+	if f.ckpt != nil {
+		errs = append(errs, f.ckpt.Close())
+	}
 	if f.apply != nil {
 		errs = append(errs, f.apply.close())
 	}
-	f.apply, f.valid, f.reads, f.txReads = nil, nil, nil, nil
+	f.apply, f.valid, f.reads, f.txReads, f.ckpt = nil, nil, nil, nil, nil
 	return errors.Join(errs...)
 }
 
@@ -171,6 +190,10 @@ func (f *FSM) Dir() string { return f.dir }
 // back, a ReadTx fails with ErrClosed. Apply after Close panics; other
 // methods return an error.
 func (f *FSM) Close() error {
+	f.stopCkptOnce.Do(func() {
+		close(f.stopCkpt)
+		<-f.ckptDone
+	})
 	f.endWriteTx(ErrClosed)
 	f.swap.Lock()
 	defer f.swap.Unlock()

@@ -103,6 +103,10 @@ func (f *FSM) vacuumInto(path string) (uint64, error) {
 	return f.applied.Load(), err
 }
 
+// snapshotStepPages is how much the backup copies between two syncs of
+// the image: 8 MB with the default page size.
+const snapshotStepPages = 2048
+
 type backuper interface {
 	NewBackup(dstURI string) (*sqlite.Backup, error)
 }
@@ -129,9 +133,29 @@ func (f *FSM) backup(c rawConn, path string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := b.Step(-1); err != nil {
+	// Copy in steps.
+	// The image is synced after every step for the same reason the
+	// snapshot store syncs as it writes: dirty data piling up makes any
+	// fsync on the disk (the raft log's) wait for all of it.
+	img, err := os.Open(path)
+	if err != nil {
 		b.Finish()
 		return 0, err
+	}
+	defer img.Close()
+	for {
+		more, err := b.Step(snapshotStepPages)
+		if err != nil {
+			b.Finish()
+			return 0, err
+		}
+		if !more {
+			break
+		}
+		if err := img.Sync(); err != nil {
+			b.Finish()
+			return 0, err
+		}
 	}
 	return want, b.Finish()
 }

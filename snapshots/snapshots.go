@@ -80,7 +80,7 @@ func (s *Store) Create(write func(io.Writer) (Position, error)) (File, error) {
 	}
 	defer os.Remove(tmp.Name())
 	h := sha256.New()
-	cw := &countingWriter{w: io.MultiWriter(tmp, h)}
+	cw := &countingWriter{w: io.MultiWriter(&syncingWriter{f: tmp}, h)}
 	pos, err := write(cw)
 	if err != nil {
 		tmp.Close()
@@ -191,4 +191,28 @@ func syncDir(dir string) error {
 		return fmt.Errorf("snapshots: sync %s: %w", dir, err)
 	}
 	return nil
+}
+
+// syncEvery bounds the unsynced data of a snapshot being written. On ext4
+// (data=ordered) an fsync of any file on the disk, such as the raft log's
+// after every Ready, may wait for all dirty data to reach the disk: a
+// snapshot written whole and synced at the end stalls the node's writes
+// for as long as that takes. Syncing every few megabytes keeps each such
+// wait short.
+const syncEvery = 8 << 20
+
+// syncingWriter writes to f and syncs it every syncEvery bytes.
+type syncingWriter struct {
+	f       *os.File
+	pending int
+}
+
+func (w *syncingWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.pending += n
+	if err == nil && w.pending >= syncEvery {
+		w.pending = 0
+		err = w.f.Sync()
+	}
+	return n, err
 }
