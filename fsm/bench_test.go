@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"testing"
 	"time"
 )
@@ -74,6 +75,9 @@ func dbSize(b *testing.B, f *FSM) int64 {
 func benchSizes(b *testing.B) []int {
 	if testing.Short() {
 		return []int{10}
+	}
+	if os.Getenv("SQLRAFT_LONG_TESTS") != "" {
+		return []int{10, 100, 1000} // building the 1 GB database takes a minute or two
 	}
 	return []int{10, 100}
 }
