@@ -56,6 +56,9 @@ func (c *Catalog) ReadSetup() fsm.ReadSetup {
 			stmts = append(stmts, fmt.Sprintf("CREATE VIRTUAL TABLE temp.%s USING %s(%s)", quoteIdent(t.name), moduleName, t.name))
 		}
 	}
+	for _, name := range []string{"generate_series", "unnest"} {
+		stmts = append(stmts, fmt.Sprintf("CREATE VIRTUAL TABLE temp.%s USING %s(%s)", name, funcModuleName, name))
+	}
 	return fsm.ReadSetup{Register: c.register, Statements: stmts}
 }
 
@@ -92,6 +95,9 @@ func (c *conn) schema() (*schema, error) {
 func (c *Catalog) register(d *sqlite.Driver, r fsm.Reader) error {
 	cn := &conn{cat: c, r: r}
 	if err := d.RegisterModule(moduleName, &module{cn}); err != nil {
+		return err
+	}
+	if err := d.RegisterModule(funcModuleName, funcModule{}); err != nil {
 		return err
 	}
 	return cn.registerFunctions(d)

@@ -15,14 +15,17 @@ import (
 
 type fn = func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error)
 
+// def is a function: its name, the argument counts it takes (-1: any) and
+// its body.
+type def struct {
+	name  string
+	nargs []int
+	f     fn
+}
+
 func (c *conn) registerFunctions(d *sqlite.Driver) error {
 	constant := func(v driver.Value) fn {
 		return func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) { return v, nil }
-	}
-	type def struct {
-		name  string
-		nargs []int
-		f     fn
 	}
 	defs := []def{
 		{"format_type", []int{2}, func(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
@@ -58,12 +61,53 @@ func (c *conn) registerFunctions(d *sqlite.Driver) error {
 			return constraintDef(con, len(a) == 2 && intOf(a[1]) != 0), nil
 		})},
 		{"to_regclass", []int{1}, c.withSchema(func(s *schema, a []driver.Value) (driver.Value, error) {
-			name := strings.TrimPrefix(textOf(a[0]), "public.")
-			if r := s.byName[strings.ToLower(strings.Trim(name, `"`))]; r != nil {
+			if r := s.relation(textOf(a[0])); r != nil {
 				return int64(r.oid), nil
 			}
 			return nil, nil
 		})},
+		// 'name'::regclass: PostgreSQL's regclassin reads a number as an
+		// OID, a name as a relation that must exist.
+		{"pg_regclass_in", []int{1}, c.withSchema(func(s *schema, a []driver.Value) (driver.Value, error) {
+			name := strings.TrimSpace(textOf(a[0]))
+			if n, err := strconv.ParseInt(name, 10, 64); err == nil && n >= 0 {
+				return n, nil
+			}
+			if r := s.relation(name); r != nil {
+				return int64(r.oid), nil
+			}
+			return nil, fmt.Errorf("relation %q does not exist", name)
+		})},
+		{"pg_regclass_out", []int{1}, c.withSchema(func(s *schema, a []driver.Value) (driver.Value, error) {
+			if r := s.byOID[uint32(intOf(a[0]))]; r != nil {
+				return quoteIdent(r.name), nil
+			}
+			return strconv.FormatInt(intOf(a[0]), 10), nil
+		})},
+		{"pg_regnamespace_out", []int{1}, func(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+			if a[0] == nil {
+				return nil, nil
+			}
+			switch n := intOf(a[0]); n {
+			case nsCatalog:
+				return "pg_catalog", nil
+			case nsPublic:
+				return "public", nil
+			case nsInfoSchema:
+				return "information_schema", nil
+			default:
+				return strconv.FormatInt(n, 10), nil
+			}
+		}},
+		{"pg_regtype_out", []int{1}, func(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+			if a[0] == nil {
+				return nil, nil
+			}
+			if t := formatType(intOf(a[0]), -1); t != "???" {
+				return t, nil
+			}
+			return strconv.FormatInt(intOf(a[0]), 10), nil
+		}},
 		{"pg_get_userbyid", []int{1}, func(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
 			switch intOf(a[0]) {
 			case ownerOID:
@@ -88,7 +132,6 @@ func (c *conn) registerFunctions(d *sqlite.Driver) error {
 			}
 			return quoteIdent(textOf(a[0])), nil
 		}},
-		{"array_to_string", []int{2, 3}, arrayToString},
 		{"pg_size_pretty", []int{1}, func(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
 			return sizePretty(intOf(a[0])), nil
 		}},
@@ -119,6 +162,7 @@ func (c *conn) registerFunctions(d *sqlite.Driver) error {
 		{"pg_table_size", []int{1}, constant(int64(0))},
 		{"pg_indexes_size", []int{1}, constant(int64(0))},
 	}
+	defs = append(defs, arrayFunctions()...)
 	for _, d0 := range defs {
 		// The driver keeps one function per name: several arities are one
 		// variadic function that checks its argument count.
@@ -130,7 +174,53 @@ func (c *conn) registerFunctions(d *sqlite.Driver) error {
 			return fmt.Errorf("catalog: register %s: %w", d0.name, err)
 		}
 	}
+	if err := registerArrayAgg(d); err != nil {
+		return fmt.Errorf("catalog: register pg_array_agg: %w", err)
+	}
 	return nil
+}
+
+// relation finds a relation by name as regclass input reads it: an
+// optional public. or pg_catalog. schema, parts quoted ("Users") or folded
+// to lower case; nil if there is none.
+func (s *schema) relation(name string) *relation {
+	var parts []string
+	for rest := strings.TrimSpace(name); ; {
+		var part string
+		if strings.HasPrefix(rest, `"`) {
+			end := 1
+			for end < len(rest) && (rest[end] != '"' || end+1 < len(rest) && rest[end+1] == '"') {
+				if rest[end] == '"' {
+					end++
+				}
+				end++
+			}
+			if end >= len(rest) {
+				return nil
+			}
+			part, rest = strings.ReplaceAll(rest[1:end], `""`, `"`), rest[end+1:]
+		} else {
+			i := strings.IndexByte(rest, '.')
+			if i < 0 {
+				i = len(rest)
+			}
+			part, rest = strings.ToLower(strings.TrimSpace(rest[:i])), rest[i:]
+		}
+		parts = append(parts, part)
+		if rest == "" {
+			break
+		}
+		if rest[0] != '.' {
+			return nil
+		}
+		rest = rest[1:]
+	}
+	switch {
+	case len(parts) == 2 && parts[0] == "public":
+	case len(parts) != 1:
+		return nil
+	}
+	return s.byName[strings.ToLower(parts[len(parts)-1])]
 }
 
 func arity(name string, nargs []int, f fn) fn {
@@ -184,72 +274,6 @@ func textOf(v driver.Value) string {
 		return ""
 	}
 	return fmt.Sprint(v)
-}
-
-// arrayToString reads an array in PostgreSQL's text form ({a,"b c",NULL}),
-// the form arrays are stored in here.
-func arrayToString(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
-	if a[0] == nil || a[1] == nil {
-		return nil, nil
-	}
-	elems, ok := parseArray(textOf(a[0]))
-	if !ok {
-		return nil, fmt.Errorf("malformed array literal: %q", textOf(a[0]))
-	}
-	var out []string
-	for _, e := range elems {
-		switch {
-		case e != nil:
-			out = append(out, *e)
-		case len(a) == 3 && a[2] != nil:
-			out = append(out, textOf(a[2]))
-		}
-	}
-	return strings.Join(out, textOf(a[1])), nil
-}
-
-// parseArray reads a one-dimensional array literal; nil elements are NULL.
-func parseArray(s string) ([]*string, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
-		return nil, false
-	}
-	body := s[1 : len(s)-1]
-	var out []*string
-	for i := 0; i < len(body); {
-		var b strings.Builder
-		quoted := false
-		if body[i] == '"' {
-			quoted = true
-			i++
-			for i < len(body) && body[i] != '"' {
-				if body[i] == '\\' && i+1 < len(body) {
-					i++
-				}
-				b.WriteByte(body[i])
-				i++
-			}
-			i++
-		} else {
-			for i < len(body) && body[i] != ',' {
-				b.WriteByte(body[i])
-				i++
-			}
-		}
-		v := b.String()
-		if !quoted {
-			v = strings.TrimSpace(v)
-		}
-		if !quoted && strings.EqualFold(v, "NULL") {
-			out = append(out, nil)
-		} else {
-			out = append(out, &v)
-		}
-		if i < len(body) && body[i] == ',' {
-			i++
-		}
-	}
-	return out, true
 }
 
 // sizePretty is pg_size_pretty(bigint).

@@ -21,6 +21,8 @@ import (
 //     the current time);
 //   - bytea: '\x..' constants become blobs, others CAST(x AS BLOB);
 //   - interval: rejected, SQLite has no interval arithmetic;
+//   - regclass: a string constant becomes pg_regclass_in('name'), its OID;
+//     x::regclass::text (also regnamespace, regtype) pg_regclass_out(x);
 //   - anything else (json, uuid, regclass, arrays, user types): dropped.
 
 // castOp handles x::type at i.
@@ -37,8 +39,29 @@ func (tr *translator) castOp(i, lo, hi int) (int, error) {
 	if !ok {
 		return 0, syntaxError(c.peek())
 	}
+	// x::regclass::text is the relation's name, not its number.
+	if out := regOutput[typ.canonical()]; out != "" && c.peek().IsOp("::") {
+		c2 := &cursor{toks: tr.toks[:hi], i: c.i + 1, end: len(tr.src)}
+		if typ2, ok := parseType(c2); ok && typ2.class() == classText {
+			second := c.i
+			tr.replace(i, c2.i-1, "")
+			if err := tr.applyCast(os, i-1, typ, i); err != nil {
+				return 0, err
+			}
+			tr.wrap(os, i-1, out+"(", ")")
+			tr.res.Casts = append(tr.res.Casts, Cast{Pos: tr.toks[second].Pos, Type: typ2.canonical(), Kept: true})
+			return c2.i, nil
+		}
+	}
 	tr.replace(i, c.i-1, "")
 	return c.i, tr.applyCast(os, i-1, typ, i)
+}
+
+// regOutput names the functions (registered by the catalog on read
+// connections) that print an OID as its object's name, as PostgreSQL's
+// regclass, regnamespace and regtype output functions do.
+var regOutput = map[string]string{
+	"regclass": "pg_regclass_out", "regnamespace": "pg_regnamespace_out", "regtype": "pg_regtype_out",
 }
 
 // castCall handles CAST(x AS type) with CAST at i. The result keeps the
@@ -220,6 +243,10 @@ func (tr *translator) applyCast(os, oe int, typ pgType, at int) error {
 		}
 		tr.wrap(os, oe, "CAST(", " AS BLOB)")
 	default:
+		if isStr && canon == "regclass" {
+			// The relation's OID, or 42P01 as PostgreSQL's regclassin.
+			return fold("pg_regclass_in(" + quoteString(str) + ")")
+		}
 		if isStr {
 			return fold(quoteString(str))
 		}

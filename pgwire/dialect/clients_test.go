@@ -74,7 +74,7 @@ func TestClientStatements(t *testing.T) {
 		// dbmate.
 		{"dbmate", "select true from pg_database where datname = $1", CmdSelect, false, `select 1 AS "bool" from pg_database where datname = ?1`, ""},
 		{"dbmate", `create database "app"`, CmdCreate, true, "", ""},
-		{"dbmate", "select quote_ident(unnest($1::text[]))", CmdSelect, false, `select quote_ident(unnest(?1)) AS "quote_ident"`, ""},
+		{"dbmate", "select quote_ident(unnest($1::text[]))", CmdSelect, false, `select quote_ident(unnest) AS "quote_ident" FROM unnest(?1)`, ""},
 		{"dbmate", "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2", CmdSelect, false,
 			`select 1 AS "?column?" from information_schema.tables where table_schema = ?1 and table_name = ?2`, ""},
 		{"dbmate", "create table if not exists public.schema_migrations (version varchar primary key)", CmdCreate, true,
@@ -106,13 +106,13 @@ func TestClientStatements(t *testing.T) {
 		{"psql \\d", "SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname OPERATOR(pg_catalog.~) '^(users)$' COLLATE pg_catalog.default AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 2, 3;",
 			CmdSelect, false, "select c.oid, n.nspname, c.relname from pg_class c left join pg_namespace n on n.oid = c.relnamespace where (c.relname REGEXP '^(users)$') and pg_table_is_visible(c.oid) order by 2, 3", ""},
 		{"psql \\d", "SELECT c.relchecks, c.relkind, false AS relhasoids, CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END FROM pg_catalog.pg_class c WHERE c.oid = '16385';",
-			CmdSelect, false, `select c.relchecks, c.relkind, 0 as relhasoids, case when c.reloftype = 0 then '' else CAST(c.reloftype AS TEXT) end AS "reloftype" from pg_class c where c.oid = '16385'`, ""},
+			CmdSelect, false, `select c.relchecks, c.relkind, 0 as relhasoids, case when c.reloftype = 0 then '' else pg_regtype_out(c.reloftype) end AS "reloftype" from pg_class c where c.oid = '16385'`, ""},
 		{"psql \\dt", "SELECT n.nspname as \"Schema\" FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','') AND n.nspname <> 'pg_catalog' AND n.nspname !~ '^pg_toast' ORDER BY 1,2;",
 			CmdSelect, false, "select n.nspname as \"Schema\" from pg_class c left join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r','p','') and n.nspname <> 'pg_catalog' and (n.nspname NOT REGEXP '^pg_toast') order by 1,2", ""},
 		{"psql \\l", "SELECT pg_catalog.array_to_string(d.datacl, E'\\n') AS \"Access privileges\" FROM pg_catalog.pg_database d", CmdSelect, false,
 			"select array_to_string(d.datacl, '\n') as \"Access privileges\" from pg_database d", ""},
 		{"psql \\du", "SELECT r.rolname, ARRAY(SELECT b.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles b ON (m.roleid = b.oid) WHERE m.member = r.oid) as memberof FROM pg_catalog.pg_roles r",
-			CmdSelect, false, "", CodeUnsupported},
+			CmdSelect, false, `select r.rolname, (WITH "pg array"(v) AS (select b.rolname from pg_auth_members m join pg_roles b on (m.roleid = b.oid) where m.member = r.oid) SELECT pg_array_agg(v) FROM "pg array") as memberof from pg_roles r`, ""},
 		{"pgx LoadType", "select $1::text::regtype::oid;", CmdSelect, false, `select CAST(?1 AS INTEGER) AS "oid"`, ""},
 	}
 	for _, c := range cases {

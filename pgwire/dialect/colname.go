@@ -223,6 +223,18 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 			}
 		}
 	}
+	// ARRAY[...], ARRAY(subquery); a subscript names the column by its array.
+	if first.Is("array") && (toks[s+1].IsOp("[") || toks[s+1].IsOp("(")) && matchClose(toks[:e], s+1) == e-1 {
+		return "array", 2, false
+	}
+	if toks[e-1].IsOp("]") {
+		if k := matchOpen(toks[:e], e-1); k > s {
+			if n, st, col := tr.figure(s, k); st == 2 {
+				return n, 2, col
+			}
+		}
+		return "?column?", 0, false
+	}
 	// A function call, possibly qualified, with FILTER/OVER after it.
 	if first.Kind == Ident || first.Kind == QuotedIdent {
 		k := s

@@ -12,7 +12,10 @@
 // differently, and types the result columns and parameters that SQLite
 // cannot describe (count(*) is bigint, id = $1 makes $1 the type of id)
 // and the string constants it stores as text ('t' stored into a boolean
-// column is 1, '\xdead' compared with a bytea column a blob).
+// column is 1, '\xdead' compared with a bytea column a blob). Array syntax
+// (x = ANY (arr), ARRAY[...], ARRAY(subquery), arr[i], set-returning
+// functions in FROM) becomes calls of functions over PostgreSQL's array
+// text that pgwire/catalog registers on read connections.
 // The translation rules and the reasons for them are in DESIGN.md beside
 // this file.
 package dialect

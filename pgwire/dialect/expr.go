@@ -257,6 +257,12 @@ func exprEnd(toks []Token, j, hi, minPrec int) int {
 				return hi
 			}
 			k = e + 1
+		case (t.Is("any") || t.Is("some") || t.Is("all")) && k > j && k+1 < hi && toks[k+1].IsOp("("):
+			e := matchClose(toks[:hi], k+1) // x = ANY (...)
+			if e < 0 {
+				return hi
+			}
+			k = e + 1
 		case keywordColumn(toks, 0, k, hi):
 			k++
 		case isAtom(t):

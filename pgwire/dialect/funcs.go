@@ -33,7 +33,7 @@ var renamedFunctions = map[string]string{
 	"json_object_agg": "json_group_object", "jsonb_object_agg": "json_group_object",
 	"json_build_object": "json_object", "jsonb_build_object": "json_object",
 	"json_build_array": "json_array", "jsonb_build_array": "json_array",
-	"jsonb_array_length": "json_array_length",
+	"jsonb_array_length": "json_array_length", "string_agg": "group_concat",
 }
 
 // Names function handles besides renamedFunctions.

@@ -31,6 +31,9 @@ var fuzzSeeds = []string{
 	"with w as (update t set a = a + $1 from u where u.id = t.id and u.b between $2 and $3 returning *) select a, 1 union select 2, $4 from w",
 	"delete from t using u, v where t.a = u.a and v.b like $1 returning t.a * 2.5",
 	"values (1, 'a', null), (2147483648, $1, 1.5) order by 1 offset $2 rows fetch first $3 rows only",
+	"select a = any(b), c <> all ($1), d = any (select 1), e OPERATOR(pg_catalog.=) any (array[1, 2]), f[1], (g)[h[2]] from t",
+	"select array[1, 'a'], array(select x from t order by 1), 'users'::regclass, x::regnamespace::text from generate_series(1, 3) with ordinality as s(x, n), unnest($1::int[]) u",
+	"select quote_ident(unnest($1::text[]))",
 }
 
 func FuzzLex(f *testing.F) {

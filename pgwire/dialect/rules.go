@@ -66,7 +66,9 @@ func (tr *translator) token(i, lo, hi int) (int, error) {
 		return tr.operator(i, lo, hi)
 	case Punct:
 		switch t.Text {
-		case "[", "]":
+		case "[":
+			return tr.subscript(i, lo, hi)
+		case "]":
 			return 0, unsupported(t.Pos, "arrays are not supported (SQLite reads [ as the start of a name)")
 		case ":", ";":
 			return 0, syntaxError(t)
@@ -174,7 +176,17 @@ func (tr *translator) ident(i, lo, hi int) (int, error) {
 			}
 		case "array":
 			if next(1).IsOp("[") || next(1).IsOp("(") {
-				return 0, unsupported(t.Pos, "arrays are not supported")
+				return tr.arrayConstructor(i, hi)
+			}
+		}
+		if tableFunctions[name] && next(1).IsOp("(") {
+			if tr.fromItem(i, lo) {
+				return tr.tableFunction(i, hi)
+			}
+			if name == "unnest" {
+				if k, ok := tr.selectUnnest(i, hi); ok {
+					return k, nil
+				}
 			}
 		}
 		if k, ok, err := tr.function(i, hi); ok || err != nil {
@@ -204,6 +216,9 @@ func (tr *translator) operator(i, lo, hi int) (int, error) {
 	}
 	if !sqliteOperators[t.Text] {
 		return 0, unsupported(t.Pos, "operator %s is not supported", t.Text)
+	}
+	if opPrec(t.Text) == precCompare && tr.quantified(i, hi) {
+		return tr.anyAll(t.Text, i, i, lo, hi)
 	}
 	return i + 1, nil
 }
@@ -267,6 +282,9 @@ func needsEscape(pattern []Token) bool {
 // ESCAPE '\' and ESCAPE ” (no escape character) is dropped.
 func (tr *translator) likeEscape(s, e, hi int) (int, error) {
 	ps := e + 1
+	if ps+1 < hi && (tr.toks[ps].Is("any") || tr.toks[ps].Is("some") || tr.toks[ps].Is("all")) && tr.toks[ps+1].IsOp("(") {
+		return 0, unsupported(tr.toks[ps].Pos, "LIKE %s (array) is not supported", strings.ToUpper(tr.toks[ps].Text))
+	}
 	pe := exprEnd(tr.toks, ps, hi, precEscape+1)
 	if pe <= ps {
 		return s + 1, nil // LIKE ANY (...) and the like: SQLite will say
@@ -319,6 +337,9 @@ func (tr *translator) operatorCall(i, lo, hi int) (int, error) {
 	}
 	if !sqliteOperators[op] {
 		return 0, unsupported(tr.toks[i].Pos, "operator %s is not supported", op)
+	}
+	if opPrec(op) == precCompare && tr.quantified(close, hi) {
+		return tr.anyAll(op, i, close, lo, hi)
 	}
 	tr.replace(i, close, " "+op+" ")
 	return close + 1, nil

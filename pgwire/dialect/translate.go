@@ -221,6 +221,10 @@ type translator struct {
 	nextID int
 	res    *Result
 
+	// tail is text appended to the statement (selectUnnest's FROM).
+	tail       []func() string
+	unnestTail bool
+
 	// targets maps string constants (token indexes) to the type of the
 	// column they meet (coerce.go).
 	targets map[int]string
@@ -426,7 +430,11 @@ func (tr *translator) statement() ([]string, error) {
 	case CmdSelect, CmdInsert, CmdUpdate, CmdDelete:
 		tr.nameColumns()
 	}
-	return []string{trimSpace(tr.render(0, len(tr.toks), 0))}, nil
+	out := trimSpace(tr.render(0, len(tr.toks), 0))
+	for _, f := range tr.tail {
+		out += f()
+	}
+	return []string{out}, nil
 }
 
 // explain turns EXPLAIN [options] stmt into EXPLAIN QUERY PLAN stmt.
