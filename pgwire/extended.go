@@ -159,6 +159,9 @@ func (c *conn) execute(ctx context.Context, m *pgproto3.Execute) {
 		c.sendNotices(res)
 	}
 	r := pt.res
+	if r.hasRows && pt.pos == 0 {
+		s.nameRegColumns(ctx, resultFields(p, r), r.rows)
+	}
 	if r.empty {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 		return

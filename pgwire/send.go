@@ -1,6 +1,8 @@
 package pgwire
 
 import (
+	"context"
+
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"sqlraft/fsm"
@@ -24,6 +26,7 @@ func (c *conn) sendResult(p *prepared, r *result, formats []int16, describe bool
 	}
 	if r.hasRows {
 		fields := resultFields(p, r)
+		c.sess.nameRegColumns(context.Background(), fields, r.rows)
 		if describe {
 			c.be.Send(rowDescription(fields, formats))
 		}

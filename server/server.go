@@ -19,6 +19,7 @@ import (
 	"sqlraft/logstore"
 	"sqlraft/node"
 	"sqlraft/pgwire"
+	"sqlraft/pgwire/catalog"
 )
 
 // Config is what `sqlraft serve` is started with.
@@ -103,7 +104,11 @@ func New(cfg Config) (*Server, error) {
 	if hs, _, err := s.store.InitialState(); err == nil {
 		s.startIdx = hs.Commit
 	}
-	if s.machine, err = fsm.Open(filepath.Join(cfg.DataDir, "sql"), fsm.Options{Logger: s.log}); err != nil {
+	// Every read connection carries the emulated pg_catalog and
+	// information_schema, so psql's meta-commands and drivers' metadata
+	// queries run against the live SQLite schema.
+	cat := catalog.New(catalog.Options{Database: "sqlraft"})
+	if s.machine, err = fsm.Open(filepath.Join(cfg.DataDir, "sql"), fsm.Options{Logger: s.log, ReadSetup: cat.ReadSetup()}); err != nil {
 		s.store.Close()
 		return nil, err
 	}
