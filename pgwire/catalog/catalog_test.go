@@ -15,7 +15,7 @@ import (
 
 // openCatalog opens a state machine with the catalog on its readers and
 // applies testdata/schema.sql, translated as the front end would.
-func openCatalog(t *testing.T) *fsm.FSM {
+func openCatalog(t testing.TB) *fsm.FSM {
 	t.Helper()
 	f, err := fsm.Open(t.TempDir(), fsm.Options{ReadSetup: New(Options{Owner: "postgres"}).ReadSetup()})
 	if err != nil {
