@@ -72,22 +72,24 @@ func (s *session) roleCommand(ctx context.Context, p *prepared) (*result, *pgerr
 	if spec != nil && spec.Name != "" {
 		name = spec.Name
 	}
-	stmts := []fsm.Statement{{SQL: rolesSchema}}
-	var check func(res *fsm.Result) *pgerror.Error
-	switch info.Command {
-	case dialect.CmdCreate:
-		verifier := fsm.Value{}
-		if spec != nil && spec.Password != nil && !spec.NullPassword {
+	// The verifier is computed here, on the proposer, with a fresh salt:
+	// the log carries it, never the password.
+	verifier := fsm.Value{}
+	opts := ""
+	if spec != nil {
+		opts = strings.Join(spec.Options, " ")
+		if spec.Password != nil && !spec.NullPassword {
 			v, err := makeVerifier(name, *spec.Password)
 			if err != nil {
 				return nil, pgerror.New("22023", "%v", err)
 			}
 			verifier = fsm.TextValue(v)
 		}
-		opts := ""
-		if spec != nil {
-			opts = strings.Join(spec.Options, " ")
-		}
+	}
+	stmts := []fsm.Statement{{SQL: rolesSchema}}
+	var check func(res *fsm.Result) *pgerror.Error
+	switch info.Command {
+	case dialect.CmdCreate:
 		stmts = append(stmts, fsm.Statement{
 			SQL:    `INSERT INTO ` + rolesTable + `(name, verifier, options) VALUES (?1, ?2, ?3)`,
 			Params: []fsm.Value{fsm.TextValue(name), verifier, fsm.TextValue(opts)},
@@ -101,29 +103,16 @@ func (s *session) roleCommand(ctx context.Context, p *prepared) (*result, *pgerr
 	case dialect.CmdAlter:
 		if spec != nil && spec.NewName != "" {
 			stmts = append(stmts, fsm.Statement{
-				SQL:    `UPDATE ` + rolesTable + ` SET name = ?2, verifier = NULL WHERE name = ?1`,
+				// A SCRAM verifier does not depend on the role's name
+				// (unlike PostgreSQL's old MD5 hashes): it stays valid.
+				SQL:    `UPDATE ` + rolesTable + ` SET name = ?2 WHERE name = ?1`,
 				Params: []fsm.Value{fsm.TextValue(name), fsm.TextValue(spec.NewName)},
 			})
 		} else {
 			// A role that logged in by trust has no row yet: ALTER ROLE
 			// creates it, so "ALTER USER me PASSWORD 'x'" works as users
 			// expect from PostgreSQL, where their role exists.
-			verifier := fsm.Value{}
-			setVerifier := false
-			if spec != nil && (spec.Password != nil || spec.NullPassword) {
-				setVerifier = true
-				if spec.Password != nil && !spec.NullPassword {
-					v, err := makeVerifier(name, *spec.Password)
-					if err != nil {
-						return nil, pgerror.New("22023", "%v", err)
-					}
-					verifier = fsm.TextValue(v)
-				}
-			}
-			opts := ""
-			if spec != nil {
-				opts = strings.Join(spec.Options, " ")
-			}
+			setVerifier := spec != nil && (spec.Password != nil || spec.NullPassword)
 			q := `INSERT INTO ` + rolesTable + `(name, verifier, options) VALUES (?1, ?2, ?3)
 				ON CONFLICT(name) DO UPDATE SET options = CASE WHEN ?3 = '' THEN options ELSE ?3 END`
 			if setVerifier {
@@ -139,7 +128,7 @@ func (s *session) roleCommand(ctx context.Context, p *prepared) (*result, *pgerr
 		for _, n := range names {
 			stmts = append(stmts, fsm.Statement{SQL: `DELETE FROM ` + rolesTable + ` WHERE name = ?1`, Params: []fsm.Value{fsm.TextValue(n)}})
 		}
-		ifExists := ifExistsClause(p.sql)
+		ifExists := hasWords(p.sql, "if", "exists")
 		check = func(res *fsm.Result) *pgerror.Error {
 			if ifExists || res.Err != nil {
 				return nil
@@ -174,24 +163,4 @@ func (s *session) roleCommand(ctx context.Context, p *prepared) (*result, *pgerr
 		return nil, pgerror.FromFSM(res.Err, nil)
 	}
 	return &result{tag: info.Tag}, nil
-}
-
-// ifExistsClause reports whether a statement says IF EXISTS.
-func ifExistsClause(sql string) bool {
-	toks, err := dialect.Lex(sql)
-	if err != nil {
-		return false
-	}
-	var words []string
-	for _, t := range toks {
-		if t.Kind == dialect.Ident {
-			words = append(words, strings.ToLower(t.Text))
-		}
-	}
-	for i := 0; i+1 < len(words); i++ {
-		if words[i] == "if" && words[i+1] == "exists" {
-			return true
-		}
-	}
-	return false
 }

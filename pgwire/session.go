@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -601,7 +602,7 @@ func schemaCommand(p *prepared) (*result, *pgerror.Error) {
 	switch info.Command {
 	case dialect.CmdCreate:
 		if name == "public" {
-			if !ifNotExists(p.sql) {
+			if !hasWords(p.sql, "if", "not", "exists") {
 				return nil, pgerror.New("42P06", "schema %q already exists", name)
 			}
 			return &result{tag: "CREATE SCHEMA", notices: []*pgerror.Error{notice("42P06", "schema %q already exists, skipping", name)}}, nil
@@ -712,9 +713,10 @@ func retryableRead(err error) bool {
 // errorf is fmt.Errorf, named for the session's own internal errors.
 var errorf = fmt.Errorf
 
-// ifNotExists reports whether a statement says IF NOT EXISTS (outside
-// strings and comments).
-func ifNotExists(sql string) bool {
+// hasWords reports whether the statement's words (identifiers and
+// keywords, outside strings and comments) include the given run, such as
+// IF NOT EXISTS.
+func hasWords(sql string, run ...string) bool {
 	toks, err := dialect.Lex(sql)
 	if err != nil {
 		return false
@@ -725,8 +727,8 @@ func ifNotExists(sql string) bool {
 			words = append(words, strings.ToLower(t.Text))
 		}
 	}
-	for i := 0; i+2 < len(words); i++ {
-		if words[i] == "if" && words[i+1] == "not" && words[i+2] == "exists" {
+	for i := 0; i+len(run) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(run)], run) {
 			return true
 		}
 	}
