@@ -160,14 +160,14 @@ func (c *conn) execute(ctx context.Context, m *pgproto3.Execute) {
 	}
 	r := pt.res
 	if r.hasRows && pt.pos == 0 {
-		s.nameRegColumns(ctx, resultFields(p, r), r.rows)
+		s.nameRegColumns(ctx, resultFields(s.schema, p, r), r.rows)
 	}
 	if r.empty {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 		return
 	}
 	if r.hasRows {
-		fields := resultFields(p, r)
+		fields := resultFields(s.schema, p, r)
 		if n := len(pt.formats); n > 1 && n != len(fields) {
 			c.extendedError(pgerror.New("08P01", "bind message has %d result formats but query has %d columns", n, len(fields)))
 			return

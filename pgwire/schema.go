@@ -29,6 +29,9 @@ type schemaCache struct {
 type tableInfo struct {
 	columns   map[string]string // name -> declared type
 	canonical map[string]string // name -> canonical PostgreSQL type
+	// markers are the serial and identity keys' PostgreSQL types, by
+	// column name (dialect.ColumnMarkers): SQLite declares them INTEGER.
+	markers map[string]dialect.ColumnMarker
 	// unique lists the unique indexes: name, primary key?, columns.
 	unique []uniqueIndex
 	loaded bool // unique indexes loaded
@@ -67,13 +70,20 @@ func (c *schemaCache) table(name string) *tableInfo {
 	t = &tableInfo{columns: map[string]string{}, canonical: map[string]string{}}
 	// Reading sqlite_schema first makes the connection notice schema
 	// changes; a pragma function alone reads its cached schema.
-	rows, err := c.fsm.Query(ctx, `SELECT p.name, p.type FROM sqlite_schema AS m, pragma_table_info(m.name) AS p
+	rows, err := c.fsm.Query(ctx, `SELECT p.name, p.type, m.type = 'table' AND m.sql LIKE '%/*pg:%' AND p.type = 'INTEGER', m.sql
+		FROM sqlite_schema AS m, pragma_table_info(m.name) AS p
 		WHERE m.name = ?1 AND m.type IN ('table', 'view') ORDER BY p.cid`, fsm.TextValue(name))
 	if err == nil {
 		for _, r := range rows.Values {
 			name, decl := strings.ToLower(r[0].Text()), r[1].Text()
+			if r[2].Int() != 0 && t.markers == nil {
+				t.markers = dialect.ColumnMarkers(r[3].Text())
+			}
 			t.columns[name] = decl
 			t.canonical[name] = canonicalDecl(decl)
+			if m, ok := t.markers[name]; ok && decl == "INTEGER" {
+				t.canonical[name] = m.Type
+			}
 		}
 	}
 	c.mu.Lock()
@@ -89,6 +99,20 @@ func (c *schemaCache) columnType(table, column string) string {
 		return ""
 	}
 	return c.table(table).canonical[strings.ToLower(column)]
+}
+
+// integerType is the PostgreSQL type of a column SQLite declares INTEGER
+// (the rowid alias): smallint, integer or bigint as the serial or
+// identity key was declared, else "" (SQLite's own INTEGER, bigint).
+func (c *schemaCache) integerType(table, column string) string {
+	if c == nil || table == "" || column == "" {
+		return ""
+	}
+	m, ok := c.table(table).markers[strings.ToLower(column)]
+	if !ok {
+		return ""
+	}
+	return m.Type
 }
 
 // UniqueIndex implements pgerror.Schema: the unique index of table over
@@ -164,7 +188,8 @@ func equalFold(a, b []string) bool {
 
 // canonicalDecl is the PostgreSQL type of a declared SQLite type. The
 // rowid alias the translator declares for serial keys is spelled INTEGER
-// (SQLite's own, 64-bit) and REAL is SQLite's 8-byte float, while the
+// (SQLite's own, 64-bit; the table's marker, read by table, may say
+// otherwise) and REAL is SQLite's 8-byte float, while the
 // translator declares int4 and float4 for PostgreSQL's integer and real.
 func canonicalDecl(decl string) string {
 	switch decl {

@@ -25,7 +25,7 @@ func (c *conn) sendResult(p *prepared, r *result, formats []int16, describe bool
 		return nil
 	}
 	if r.hasRows {
-		fields := resultFields(p, r)
+		fields := resultFields(c.sess.schema, p, r)
 		c.sess.nameRegColumns(context.Background(), fields, r.rows)
 		if describe {
 			c.be.Send(rowDescription(fields, formats))
@@ -49,11 +49,11 @@ func (c *conn) sendNotices(r *result) {
 // resultFields are the columns announced for a result: those described
 // before execution when they line up with what SQLite returned, else
 // typed from the result itself.
-func resultFields(p *prepared, r *result) []field {
+func resultFields(sc *schemaCache, p *prepared, r *result) []field {
 	if p.described && len(p.fields) == len(r.cols) {
 		return p.fields
 	}
-	p.fields = fieldsFor(p, r.cols, r.rows)
+	p.fields = fieldsFor(sc, p, r.cols, r.rows)
 	p.described = true
 	return p.fields
 }

@@ -418,15 +418,22 @@ func tagVerb(p *prepared) string {
 }
 
 // fieldsFor types result columns: the translator's type for an expression
-// wins, then SQLite's declared type, then the kind of the first non-NULL
+// wins, then SQLite's declared type (for INTEGER, a serial or identity
+// key's type from its table's marker, through sc), then the kind of the first non-NULL
 // value (when rows are at hand), then text.
-func fieldsFor(p *prepared, cols []fsm.Column, rows [][]fsm.Value) []field {
+func fieldsFor(sc *schemaCache, p *prepared, cols []fsm.Column, rows [][]fsm.Value) []field {
 	out := make([]field, len(cols))
 	for i, c := range cols {
 		f := field{name: c.Name, typ: pgvalue.Type{OID: pgvalue.Text, Size: -1, Modifier: -1}}
 		resolved := false
 		if i < len(p.tr.ColumnTypes) && p.tr.ColumnTypes[i] != "" {
 			if t, ok := pgvalue.FromCanonical(p.tr.ColumnTypes[i]); ok {
+				f.typ, resolved = t, true
+			}
+		}
+		if !resolved && c.DeclType == "INTEGER" {
+			// A serial or identity key: its marker's type, not int8.
+			if t, ok := pgvalue.FromCanonical(sc.integerType(c.Table, c.Origin)); ok {
 				f.typ, resolved = t, true
 			}
 		}
@@ -462,7 +469,7 @@ func (s *session) describeFields(ctx context.Context, p *prepared) *pgerror.Erro
 	case p.tr.SQL == "":
 		cols, ok := sessionColumns(p)
 		if ok {
-			p.fields = fieldsFor(p, cols, nil)
+			p.fields = fieldsFor(s.schema, p, cols, nil)
 			p.described = true
 			return nil
 		}
@@ -470,7 +477,7 @@ func (s *session) describeFields(ctx context.Context, p *prepared) *pgerror.Erro
 		return nil
 	}
 	if _, _, _, ok := parseSetConfig(p); ok {
-		p.fields = fieldsFor(p, setConfigResult("").cols, nil)
+		p.fields = fieldsFor(s.schema, p, setConfigResult("").cols, nil)
 		p.described = true
 		return nil
 	}
@@ -495,7 +502,7 @@ func (s *session) describeFields(ctx context.Context, p *prepared) *pgerror.Erro
 	if err != nil {
 		return s.convertErr(ctx, err)
 	}
-	p.fields = fieldsFor(p, d.Columns, nil)
+	p.fields = fieldsFor(s.schema, p, d.Columns, nil)
 	p.described = true
 	return nil
 }

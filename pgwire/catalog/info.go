@@ -56,7 +56,10 @@ func (c *Catalog) infoRows(t *tableDef, s *schema) [][]any {
 				} else if col.def != "" {
 					v["column_default"] = col.def
 				}
-				if col.identity != 0 {
+				switch col.identity {
+				case 'a':
+					v["identity_generation"] = "ALWAYS"
+				case 'd':
 					v["identity_generation"] = "BY DEFAULT"
 				}
 				addTypeFacts(v, col)

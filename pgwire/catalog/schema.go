@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"sqlraft/fsm"
+	"sqlraft/pgwire/dialect"
 	"sqlraft/pgwire/pgname"
 	"sqlraft/pgwire/pgvalue"
 )
@@ -64,7 +65,7 @@ type column struct {
 	def      string // pg_get_expr of the default or generation expression
 	defOID   uint32
 	gen      byte // attgenerated: 's' or 0
-	identity byte // attidentity: 'd' for a rowid alias that numbers rows
+	identity byte // attidentity: 'a' or 'd' for an identity key (a rowid alias)
 }
 
 type index struct {
@@ -145,8 +146,12 @@ func (s *schema) loadColumns(r fsm.Reader, rel *relation) error {
 		return err
 	}
 	var ddl tableDDL
+	var markers map[string]dialect.ColumnMarker
 	if rel.kind == 'r' {
 		ddl = parseTable(rel.sql)
+		markers = dialect.ColumnMarkers(rel.sql)
+	} else {
+		markers = s.viewMarkers(r, rel, rows)
 	}
 	for _, row := range rows.Values {
 		hidden := row[5].Int()
@@ -156,7 +161,22 @@ func (s *schema) loadColumns(r fsm.Reader, rel *relation) error {
 		decl := row[1].Text()
 		c := &column{num: len(rel.cols) + 1, name: row[0].Text(), notNull: row[2].Int() != 0}
 		c.typ = columnType(decl)
-		if rel.kind == 'r' && decl == "INTEGER" && row[4].Int() == 1 && strings.Contains(strings.ToUpper(rel.sql), "AUTOINCREMENT") {
+		m, marked := markers[strings.ToLower(c.name)]
+		switch {
+		case decl == "INTEGER" && marked:
+			// A serial or identity key (dialect/marker.go): PostgreSQL's
+			// type, and its nextval default or attidentity.
+			c.typ = columnType(m.Type)
+			if rel.kind == 'r' {
+				c.notNull = true
+				if m.Serial() {
+					c.def = nextvalDefault(rel.name, c.name)
+				} else {
+					c.identity = m.Identity
+				}
+			}
+		case rel.kind == 'r' && decl == "INTEGER" && row[4].Int() == 1 && strings.Contains(strings.ToUpper(rel.sql), "AUTOINCREMENT"):
+			// A key declared before markers: it numbers rows.
 			c.identity, c.notNull = 'd', true
 		}
 		if !row[3].IsNull() {
@@ -175,6 +195,50 @@ func (s *schema) loadColumns(r fsm.Reader, rel *relation) error {
 		rel.ddl = ddl
 	}
 	return nil
+}
+
+// nextvalDefault is a serial column's default as PostgreSQL prints it:
+// nextval of the sequence PostgreSQL would have created,
+// <table>_<column>_seq (truncated as PostgreSQL truncates names). No
+// sequence exists here; SQLite's AUTOINCREMENT numbers the rows.
+func nextvalDefault(table, column string) string {
+	seq := quoteIdent(pgname.Object(table, column, "seq"))
+	return "nextval('" + strings.ReplaceAll(seq, "'", "''") + "'::regclass)"
+}
+
+// viewMarkers are the markers of the serial and identity columns a
+// view's columns come from, by the view's lower-case column name: SQLite
+// declares them INTEGER in the view too. cols are the view's
+// pragma_table_xinfo rows (name, type, ...).
+func (s *schema) viewMarkers(r fsm.Reader, rel *relation, cols *fsm.Rows) map[string]dialect.ColumnMarker {
+	found := false
+	for _, row := range cols.Values {
+		found = found || row[1].Text() == "INTEGER"
+	}
+	if !found {
+		return nil
+	}
+	res, err := r.Query(`SELECT * FROM main.` + `"` + strings.ReplaceAll(rel.name, `"`, `""`) + `" LIMIT 0`)
+	if err != nil {
+		return nil
+	}
+	var out map[string]dialect.ColumnMarker
+	for _, c := range res.Columns {
+		if c.DeclType != "INTEGER" || c.Table == "" || c.Origin == "" {
+			continue
+		}
+		t := s.byName[strings.ToLower(c.Table)]
+		if t == nil || t.kind != 'r' {
+			continue
+		}
+		if m, ok := dialect.ColumnMarkers(t.sql)[strings.ToLower(c.Origin)]; ok {
+			if out == nil {
+				out = map[string]dialect.ColumnMarker{}
+			}
+			out[strings.ToLower(c.Name)] = m
+		}
+	}
+	return out
 }
 
 // columnType is the PostgreSQL type of a declared type; text when the

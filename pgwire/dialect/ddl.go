@@ -42,7 +42,7 @@ func tableName(c *cursor) string {
 
 // createTable rewrites the column list of CREATE TABLE t (...): declared
 // types in a form SQLite accepts, serial and identity primary keys as
-// INTEGER PRIMARY KEY AUTOINCREMENT, DEFAULT expressions in parentheses,
+// INTEGER /*pg:...*/ PRIMARY KEY AUTOINCREMENT (marker.go), DEFAULT expressions in parentheses,
 // and NOT NULL on primary-key columns (SQLite allows NULL in them).
 func (tr *translator) createTable() error {
 	c := &cursor{toks: tr.toks}
@@ -191,14 +191,21 @@ func (tr *translator) columnDef(table string, s, e int, pk []string) (bool, erro
 				"column %q: serial and identity columns must be the primary key (SQLite generates values only for INTEGER PRIMARY KEY)", name)
 		}
 		col.Decl = "INTEGER"
+		var gen byte
 		if identity >= 0 {
+			gen = 'd'
+			if tr.toks[identity+1].Is("always") {
+				gen = 'a'
+			}
 			tr.replace(identity, identityEnd, "")
 		}
+		// The marker keeps PostgreSQL's type and default (marker.go).
+		decl := col.Decl + " " + serialMarker(typ, gen).String()
 		if pkKey >= 0 {
-			tr.replace(typ.start, typ.end-1, col.Decl)
+			tr.replace(typ.start, typ.end-1, decl)
 			tr.wrap(pkKey, pkKey, "", " AUTOINCREMENT")
 		} else {
-			tr.replace(typ.start, typ.end-1, col.Decl+" PRIMARY KEY AUTOINCREMENT")
+			tr.replace(typ.start, typ.end-1, decl+" PRIMARY KEY AUTOINCREMENT")
 			moved = true
 		}
 	} else {

@@ -170,7 +170,9 @@ var sqliteNames = map[string]uint32{
 //
 // Two upper-case spellings are special. "INTEGER" is what the translator
 // declares for serial and identity primary keys (SQLite's rowid alias,
-// which holds any 64-bit value) and is int8; "REAL" is likewise float8,
+// which holds any 64-bit value) and is int8 here; the key's PostgreSQL
+// type is in a marker in its table's CREATE text (dialect.ColumnMarkers),
+// which the session and the catalog read by table; "REAL" is likewise float8,
 // SQLite's 8-byte REAL. SQLite (3.37 and later) stores its standard type
 // names (INT, INTEGER, REAL, TEXT, BLOB, ANY) upper case whatever case
 // they were written in, so the translator declares PostgreSQL's integer
