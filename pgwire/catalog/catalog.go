@@ -56,7 +56,7 @@ func (c *Catalog) ReadSetup() fsm.ReadSetup {
 			stmts = append(stmts, fmt.Sprintf("CREATE VIRTUAL TABLE temp.%s USING %s(%s)", quoteIdent(t.name), moduleName, t.name))
 		}
 	}
-	for _, name := range []string{"generate_series", "unnest"} {
+	for _, name := range []string{"generate_series", "unnest", "pg_expandarray"} {
 		stmts = append(stmts, fmt.Sprintf("CREATE VIRTUAL TABLE temp.%s USING %s(%s)", name, funcModuleName, name))
 	}
 	return fsm.ReadSetup{Register: c.register, Statements: stmts}

@@ -163,6 +163,7 @@ func (c *conn) registerFunctions(d *sqlite.Driver) error {
 		{"pg_indexes_size", []int{1}, constant(int64(0))},
 	}
 	defs = append(defs, arrayFunctions()...)
+	defs = append(defs, recordFunctions()...)
 	for _, d0 := range defs {
 		// The driver keeps one function per name: several arities are one
 		// variadic function that checks its argument count.

@@ -42,6 +42,14 @@ var tableFuncs = map[string]*tableFunc{
 		decl:  "CREATE TABLE x(unnest text, arr HIDDEN, ordinality HIDDEN)",
 		nargs: 1, need: 1, rows: unnest,
 	},
+	// information_schema._pg_expandarray(arr): the elements x and their
+	// positions n (from 1), the ordinality column made visible. The
+	// dialect moves the calls in a select list here (expandarray.go).
+	"pg_expandarray": {
+		name:  "pg_expandarray",
+		decl:  "CREATE TABLE x(x, arr HIDDEN, n int4)",
+		nargs: 1, need: 1, rows: unnest,
+	},
 }
 
 // series is generate_series(start, stop [, step]) over integers, or

@@ -244,8 +244,19 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 		if k+1 < e && toks[k+1].IsOp("(") && (toks[k].Kind != Ident || isAtom(toks[k]) || toks[k].Is("exists")) &&
 			exprEnd(toks, s, e, precCast) == e {
 			v, _ := toks[k].Value()
+			if v == "trim" && k == s { // PostgreSQL 15 calls the functions behind it
+				v = "btrim"
+				if toks[k+2].Is("leading") || toks[k+2].Is("trailing") {
+					v = map[string]string{"leading": "ltrim", "trailing": "rtrim"}[foldIdent(toks[k+2].Text)]
+				}
+			}
 			return v, 2, false
 		}
+	}
+	// (record).field
+	if e-s >= 4 && isName(toks[e-1]) && toks[e-2].IsOp(".") && toks[e-3].IsOp(")") && matchOpen(toks[:e-2], e-3) == s {
+		v, _ := toks[e-1].Value()
+		return v, 2, false
 	}
 	// x COLLATE name
 	for k := s + 1; k < e; k++ {

@@ -34,6 +34,7 @@ var renamedFunctions = map[string]string{
 	"json_build_object": "json_object", "jsonb_build_object": "json_object",
 	"json_build_array": "json_array", "jsonb_build_array": "json_array",
 	"jsonb_array_length": "json_array_length", "string_agg": "group_concat",
+	"btrim": "trim",
 }
 
 // Names function handles besides renamedFunctions.
@@ -210,4 +211,61 @@ func (tr *translator) currentSetting(i, close int, args [][]Token) (int, bool, e
 		return 0, false, errorf(CodeUndefinedObject, tr.toks[i].Pos, "unrecognized configuration parameter %q", name)
 	}
 	return close + 1, true, nil
+}
+
+// trimCall rewrites PostgreSQL's TRIM([BOTH | LEADING | TRAILING] [chars]
+// FROM s) and TRIM([BOTH | LEADING | TRAILING] s [, chars]) at i as
+// SQLite's trim, ltrim or rtrim(s [, chars]), which behave as PostgreSQL's
+// btrim, ltrim and rtrim (spaces by default). The characters before FROM
+// move after s.
+func (tr *translator) trimCall(i, hi int) (int, error) {
+	toks := tr.toks
+	open := i + 1
+	close := matchClose(toks[:hi], open)
+	if close < 0 {
+		return 0, syntaxError(toks[open])
+	}
+	fn, k := "trim", open+1
+	if k < close {
+		switch {
+		case toks[k].Is("both"):
+		case toks[k].Is("leading"):
+			fn = "ltrim"
+		case toks[k].Is("trailing"):
+			fn = "rtrim"
+		default:
+			k--
+		}
+		if k > open {
+			tr.replace(k, k, "")
+		}
+	}
+	k++
+	from := -1
+	for j, depth := k, 0; j < close && from < 0; j++ {
+		switch t := toks[j]; {
+		case t.IsOp("(") || t.IsOp("["):
+			depth++
+		case t.IsOp(")") || t.IsOp("]"):
+			depth--
+		case depth == 0 && t.Is("from"):
+			from = j
+		}
+	}
+	if from+1 == close || from < 0 && k == close {
+		return 0, syntaxError(toks[close])
+	}
+	tr.out[i], tr.done[i] = fn, true
+	if from > k {
+		tr.nextID++
+		id := tr.nextID
+		for j := k; j < from; j++ {
+			tr.hidden[j] = id
+		}
+		tr.lazy[close] = func() string { return ", " + tr.render(k, from, id) + ")" }
+	}
+	if from >= 0 {
+		tr.replace(from, from, "")
+	}
+	return i + 2, nil
 }

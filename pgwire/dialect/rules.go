@@ -72,6 +72,10 @@ func (tr *translator) token(i, lo, hi int) (int, error) {
 			return 0, unsupported(t.Pos, "arrays are not supported (SQLite reads [ as the start of a name)")
 		case ":", ";":
 			return 0, syntaxError(t)
+		case ".":
+			if k, ok, err := tr.recordField(i, lo, hi); ok || err != nil {
+				return k, err
+			}
 		}
 	default:
 		return 0, syntaxError(t)
@@ -143,6 +147,16 @@ func (tr *translator) ident(i, lo, hi int) (int, error) {
 	afterIs := i > lo && tr.toks[i-1].Is("is") || i > lo+1 && tr.toks[i-1].Is("not") && tr.toks[i-2].Is("is")
 	if !tr.prevDot(i, lo) {
 		switch name {
+		case "select":
+			if tr.expands {
+				if err := tr.selectExpand(i, hi); err != nil {
+					return 0, err
+				}
+			}
+		case "trim":
+			if next(1).IsOp("(") {
+				return tr.trimCall(i, hi)
+			}
 		case "public", "pg_catalog":
 			return tr.schemaPrefix(i, hi), nil
 		case "cast":

@@ -127,7 +127,7 @@ func parseISOTimestamp(s string) (ts isoTimestamp, ok bool) {
 				if i == start {
 					return ts, false
 				}
-				ts.usec = fractionMicros(s[start:i])
+				ts.usec = FractionMicros(s[start:i])
 			}
 		}
 		// 24:00:00 is the end of the day and :60 a leap second; both carry.
@@ -196,9 +196,11 @@ func (ts *isoTimestamp) zone(z string) bool {
 	return true
 }
 
-// fractionMicros rounds fractional-second digits to microseconds as
-// PostgreSQL does (rint of the fraction strtod reads).
-func fractionMicros(digits string) int {
+// FractionMicros rounds fractional-second digits (the ones after the
+// point) to microseconds as PostgreSQL does: rint() of the fraction strtod
+// reads, round-half-even on the double. The result may be a whole second
+// (1000000). pgvalue reads timestamps and intervals with it too.
+func FractionMicros(digits string) int {
 	if len(digits) <= 6 {
 		n, _ := strconv.Atoi(digits)
 		for i := len(digits); i < 6; i++ {

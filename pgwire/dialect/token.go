@@ -175,6 +175,7 @@ const (
 	CodeBadEncoding      = "22021" // character_not_in_repertoire (invalid byte sequence)
 	CodeUndefinedParam   = "42P02" // undefined_parameter
 	CodeUndefinedObject  = "42704" // undefined_object (unknown configuration parameter)
+	CodeUndefinedColumn  = "42703" // undefined_column
 	CodeInvalidEscape    = "22025" // invalid_escape_sequence
 	CodeMultipleCommands = "42601" // PostgreSQL reports multiple commands in one Parse as a syntax error
 )

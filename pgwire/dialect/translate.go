@@ -225,6 +225,12 @@ type translator struct {
 	tail       []func() string
 	unnestTail bool
 
+	// after is text emitted after a token and its rewrites (the FROM item
+	// selectExpand adds); expands is set when the statement calls
+	// _pg_expandarray.
+	after   map[int][]func() string
+	expands bool
+
 	// targets maps string constants (token indexes) to the type of the
 	// column they meet (coerce.go).
 	targets map[int]string
@@ -236,6 +242,13 @@ func newTranslator(src string, all, toks []Token, opts Options, res *Result) *tr
 	tr.gaps, tr.out = make([]string, n), make([]string, n)
 	tr.pre, tr.post = make([][]affix, n), make([][]affix, n)
 	tr.hidden, tr.done = make([]int, n), make([]bool, n)
+	for _, t := range toks {
+		if isName(t) && len(t.Text) >= len("_pg_expandarray") {
+			if v, _ := t.Value(); v == "_pg_expandarray" {
+				tr.expands = true
+			}
+		}
+	}
 	j := 0
 	var gap strings.Builder
 	for _, t := range all {
@@ -266,6 +279,14 @@ func (tr *translator) wrap(s, e int, open, close string) {
 	if close != "" {
 		tr.post[e] = append(tr.post[e], affix{close, s, e, tr.seq})
 	}
+}
+
+// insertAfter emits text after token k and the rewrites around it.
+func (tr *translator) insertAfter(k int, text func() string) {
+	if tr.after == nil {
+		tr.after = map[int][]func() string{}
+	}
+	tr.after[k] = append(tr.after[k], text)
 }
 
 // replace makes tokens s..e (inclusive) read as text, and marks them done.
@@ -337,6 +358,9 @@ func (tr *translator) piece(i int) string {
 	})
 	for _, a := range post {
 		appendPiece(&b, a.text)
+	}
+	for _, f := range tr.after[i] {
+		appendPiece(&b, f())
 	}
 	return b.String()
 }

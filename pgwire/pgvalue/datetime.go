@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"sqlraft/pgwire/dialect"
 )
 
 // dateTime is a date, a time of day or both, as read from text.
@@ -176,7 +178,7 @@ func (p *parser) time(dt *dateTime) bool {
 			if p.i == start {
 				return false
 			}
-			dt.usec = fractionUsec(p.s[start:p.i])
+			dt.usec = dialect.FractionMicros(p.s[start:p.i])
 		}
 	}
 	// 24:00:00 is midnight at the end of the day and 60 a leap second,
@@ -237,21 +239,6 @@ func (p *parser) zone(dt *dateTime) bool {
 		dt.offset = -dt.offset
 	}
 	return true
-}
-
-// fractionUsec rounds fractional-second digits to microseconds the way
-// PostgreSQL does: rint() of the fraction read by strtod, which is
-// round-half-even on the double. The result may be a whole second.
-func fractionUsec(digits string) int {
-	if len(digits) <= 6 {
-		n, _ := strconv.Atoi(digits)
-		for i := len(digits); i < 6; i++ {
-			n *= 10
-		}
-		return n
-	}
-	f, _ := strconv.ParseFloat("0."+digits, 64)
-	return int(math.RoundToEven(f * 1e6))
 }
 
 func daysIn(year, month int) int {

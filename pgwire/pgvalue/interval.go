@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"sqlraft/pgwire/dialect"
 )
 
 // interval is PostgreSQL's interval: months, days and microseconds are
@@ -169,7 +171,7 @@ func parseIntervalClock(f string) (int64, bool) {
 					return 0, false
 				}
 			}
-			us += int64(fractionUsec(frac))
+			us += int64(dialect.FractionMicros(frac))
 		}
 	}
 	if neg {
