@@ -33,6 +33,14 @@ func (c *conn) authenticate(ctx context.Context) (bool, error) {
 		c.fatal(pgerror.New("XX000", "reading roles: %v", err))
 		return false, nil
 	}
+	if ok, err := c.srv.roles.canLogin(ctx, c.user); err != nil || !ok {
+		if err != nil {
+			c.fatal(pgerror.New("XX000", "reading roles: %v", err))
+		} else {
+			c.fatal(pgerror.New("28000", "role %q is not permitted to log in", c.user))
+		}
+		return false, nil
+	}
 	if !anyPassword && isLoopback(c.nc.RemoteAddr()) {
 		return true, nil
 	}

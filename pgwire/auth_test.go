@@ -176,3 +176,37 @@ func TestPasswordAttackDoesNotStopOtherClients(t *testing.T) {
 		}
 	}
 }
+
+func TestCreatedRolesAppearInTheCatalog(t *testing.T) {
+	ts := startServer(t)
+	ctx := context.Background()
+	admin := ts.connect(t, pgx.QueryExecModeSimpleProtocol)
+	mustExec(t, admin, "CREATE ROLE reader")          // NOLOGIN by default, as in PostgreSQL
+	mustExec(t, admin, "CREATE USER writer CREATEDB") // CREATE USER implies LOGIN
+	rows, err := admin.Query(ctx, "SELECT rolname, rolcanlogin, rolcreatedb, rolsuper FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var name string
+		var login, createdb, super bool
+		if err := rows.Scan(&name, &login, &createdb, &super); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s login=%v createdb=%v super=%v", name, login, createdb, super))
+	}
+	want := []string{"reader login=false createdb=false super=false", "sqlraft login=true createdb=true super=true", "writer login=true createdb=true super=false"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("pg_roles:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// A role without LOGIN cannot connect.
+	if _, err := connectAs(ctx, ts, "reader", ""); pgCode(err) != "28000" {
+		t.Fatalf("NOLOGIN role connected: %v", err)
+	}
+	c, err := connectAs(ctx, ts, "writer", "")
+	if err != nil {
+		t.Fatalf("LOGIN role: %v", err)
+	}
+	c.Close(ctx)
+}

@@ -2,9 +2,12 @@ package pgwire
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 
 	"sqlraft/fsm"
+	"sqlraft/pgwire/catalog"
 	"sqlraft/pgwire/dialect"
 	"sqlraft/pgwire/pgerror"
 )
@@ -22,9 +25,54 @@ const rolesSchema = `CREATE TABLE IF NOT EXISTS ` + rolesTable + ` (
 
 type roleStore struct {
 	fsm *fsm.FSM
+
+	// cached is the role list as last read, for the catalog (which must
+	// not query the state machine from inside a catalog query).
+	mu     sync.Mutex
+	cached []catalog.Role
 }
 
 func newRoleStore(f *fsm.FSM) *roleStore { return &roleStore{fsm: f} }
+
+// Roles returns the roles as last read (catalog.Options.Roles).
+func (r *roleStore) Roles() []catalog.Role {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.cached)
+}
+
+// refresh rereads the role list. Roles change through the log, on any
+// node: the server calls this after a role command and periodically.
+func (r *roleStore) refresh(ctx context.Context) {
+	rows, err := r.fsm.QuerySystem(ctx, `SELECT name, options FROM `+rolesTable+` ORDER BY name`)
+	var list []catalog.Role
+	switch {
+	case err == nil:
+		for _, v := range rows.Values {
+			list = append(list, catalog.Role{Name: v[0].Text(), Options: strings.Fields(v[1].Text())})
+		}
+	case !noSuchTable(err):
+		return // keep the last list
+	}
+	r.mu.Lock()
+	r.cached = list
+	r.mu.Unlock()
+}
+
+// canLogin reports whether a created role may log in (it has LOGIN).
+func (r *roleStore) canLogin(ctx context.Context, name string) (bool, error) {
+	rows, err := r.fsm.QuerySystem(ctx, `SELECT options FROM `+rolesTable+` WHERE name = ?1`, fsm.TextValue(name))
+	if err != nil {
+		if noSuchTable(err) {
+			return true, nil
+		}
+		return false, err
+	}
+	if len(rows.Values) == 0 {
+		return true, nil // not a created role (trust)
+	}
+	return slices.Contains(strings.Fields(strings.ToUpper(rows.Values[0][0].Text())), "LOGIN"), nil
+}
 
 // anyPassword reports whether some role has a password.
 func (r *roleStore) anyPassword(ctx context.Context) (bool, error) {
@@ -76,8 +124,12 @@ func (s *session) roleCommand(ctx context.Context, p *prepared) (*result, *pgerr
 	// the log carries it, never the password.
 	verifier := fsm.Value{}
 	opts := ""
+	if info.Command == dialect.CmdCreate && hasWords(p.sql, "create", "user") &&
+		(spec == nil || !slices.Contains(spec.Options, "NOLOGIN")) {
+		opts = "LOGIN" // CREATE USER is CREATE ROLE ... LOGIN
+	}
 	if spec != nil {
-		opts = strings.Join(spec.Options, " ")
+		opts = strings.TrimSpace(opts + " " + strings.Join(spec.Options, " "))
 		if spec.Password != nil && !spec.NullPassword {
 			v, err := makeVerifier(name, *spec.Password)
 			if err != nil {
@@ -154,6 +206,7 @@ func (s *session) roleCommand(ctx context.Context, p *prepared) (*result, *pgerr
 	if perr != nil {
 		return nil, perr
 	}
+	s.srv.roles.refresh(ctx)
 	if check != nil {
 		if e := check(res); e != nil {
 			return nil, e

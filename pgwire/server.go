@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sqlraft/fsm"
+	"sqlraft/pgwire/catalog"
 )
 
 // Cluster is what sessions need from the node they run on.
@@ -71,6 +72,7 @@ type Server struct {
 	ls       map[net.Listener]struct{}
 	closed   bool
 	wg       sync.WaitGroup
+	stop     chan struct{} // closed by Close: ends background work
 	nextPID  atomic.Uint32
 }
 
@@ -97,6 +99,8 @@ func New(cfg Config) *Server {
 	}
 	s.roles = newRoleStore(cfg.FSM)
 	s.schema = newSchemaCache(cfg.FSM)
+	s.stop = make(chan struct{})
+	go s.refreshRoles()
 	// Process ids start somewhere random so that they are not guessable
 	// across restarts (the secret key is what protects cancel requests;
 	// this only avoids confusing logs of two runs).
@@ -144,10 +148,34 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// Roles lists the roles created with SQL, from memory (for the catalog's
+// pg_roles).
+func (s *Server) Roles() []catalog.Role { return s.roles.Roles() }
+
+// refreshRoles keeps the role list the catalog shows current: roles
+// change through the log, also when created on another node.
+func (s *Server) refreshRoles() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		s.roles.refresh(ctx)
+		cancel()
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Close stops accepting, ends every session (FATAL 57P01) and waits for
 // them.
 func (s *Server) Close() error {
 	s.mu.Lock()
+	if !s.closed {
+		close(s.stop)
+	}
 	s.closed = true
 	for ln := range s.ls {
 		ln.Close()

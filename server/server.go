@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"sqlraft/fsm"
@@ -48,16 +49,18 @@ type Config struct {
 // Server is one sqlraft node: the raft node with its durable log, the SQLite
 // state machine, and the HTTP endpoints.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	id       identity
-	store    *logstore.Store
-	machine  *fsm.FSM
-	node     *node.Node
-	http     *http.Server
-	httpLn   net.Listener
-	pg       *pgwire.Server
-	pgLn     net.Listener
+	cfg     Config
+	log     *slog.Logger
+	id      identity
+	store   *logstore.Store
+	machine *fsm.FSM
+	node    *node.Node
+	http    *http.Server
+	httpLn  net.Listener
+	pg      *pgwire.Server
+	pgLn    net.Listener
+	// pgRoles is pg for the catalog, which is made before it.
+	pgRoles  atomic.Pointer[*pgwire.Server]
 	startIdx uint64
 }
 
@@ -107,7 +110,12 @@ func New(cfg Config) (*Server, error) {
 	// Every read connection carries the emulated pg_catalog and
 	// information_schema, so psql's meta-commands and drivers' metadata
 	// queries run against the live SQLite schema.
-	cat := catalog.New(catalog.Options{Database: "sqlraft"})
+	cat := catalog.New(catalog.Options{Database: "sqlraft", Roles: func() []catalog.Role {
+		if pg := s.pgRoles.Load(); pg != nil {
+			return (*pg).Roles()
+		}
+		return nil
+	}})
 	if s.machine, err = fsm.Open(filepath.Join(cfg.DataDir, "sql"), fsm.Options{Logger: s.log, ReadSetup: cat.ReadSetup()}); err != nil {
 		s.store.Close()
 		return nil, err
@@ -154,6 +162,7 @@ func New(cfg Config) (*Server, error) {
 		Insecure: cfg.Insecure,
 		Logger:   s.log,
 	})
+	s.pgRoles.Store(&s.pg)
 	mux := http.NewServeMux()
 	mux.Handle("/", newHTTPHandler(s.node, s.ready))
 	mux.HandleFunc("GET /cluster", s.handleClusterInfo)

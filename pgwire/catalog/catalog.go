@@ -19,6 +19,19 @@ type Options struct {
 	Database string
 	// Owner is the role owning everything (OID 10); "" means "sqlraft".
 	Owner string
+	// Roles lists the roles created with SQL, for pg_roles, pg_authid and
+	// pg_user. It is called while a catalog query runs on a read
+	// connection, so it must answer from memory, never by querying the
+	// state machine. Nil means none.
+	Roles func() []Role
+}
+
+// Role is a role created with CREATE ROLE/USER.
+type Role struct {
+	Name string
+	// Options are the options as written, upper case ("LOGIN",
+	// "SUPERUSER", "CREATEDB", "NOLOGIN", ...).
+	Options []string
 }
 
 // Catalog installs PostgreSQL 15's catalogs on the state machine's read

@@ -56,16 +56,22 @@ func (c *Catalog) rows(t *tableDef, s *schema) [][]any {
 			"datlocprovider": "c", "datallowconn": true, "datconnlimit": -1, "dattablespace": 1663,
 			"datcollate": "C.UTF-8", "datctype": "C.UTF-8"})
 	case "pg_roles", "pg_authid", "pg_user":
-		vals := map[string]any{"rolname": c.opts.Owner, "rolsuper": true, "rolinherit": true, "rolcreaterole": true,
-			"rolcreatedb": true, "rolcanlogin": true, "rolreplication": true, "rolbypassrls": true, "rolconnlimit": -1, "oid": ownerOID}
-		switch t.name {
-		case "pg_roles":
-			vals["rolpassword"] = "********"
-		case "pg_user":
-			vals = map[string]any{"usename": c.opts.Owner, "usesysid": ownerOID, "usecreatedb": true, "usesuper": true,
-				"userepl": true, "usebypassrls": true, "passwd": "********"}
+		for _, r := range c.roles() {
+			vals := map[string]any{"rolname": r.name, "rolsuper": r.super, "rolinherit": true, "rolcreaterole": r.createRole,
+				"rolcreatedb": r.createDB, "rolcanlogin": r.login, "rolreplication": r.replication, "rolbypassrls": r.bypassRLS,
+				"rolconnlimit": -1, "oid": r.oid}
+			switch t.name {
+			case "pg_roles":
+				vals["rolpassword"] = "********"
+			case "pg_user":
+				if !r.login {
+					continue
+				}
+				vals = map[string]any{"usename": r.name, "usesysid": r.oid, "usecreatedb": r.createDB, "usesuper": r.super,
+					"userepl": r.replication, "usebypassrls": r.bypassRLS, "passwd": "********"}
+			}
+			add(vals)
 		}
-		add(vals)
 	case "pg_class":
 		for _, r := range s.rels {
 			add(classRow(r))
