@@ -69,8 +69,10 @@ func TestLiteralTargets(t *testing.T) {
 		// Contexts that are not the column's: left alone.
 		{"unknown context", `select 'x', '\x01' || by, lower('t'), coalesce(b, 't'), b = 't'::text, by = 'a' || 'b' from t where txt = '\x01' and ts = '2024-01-01 10:00+02' and bs = '{}' and b like 't'`,
 			`select 'x', '\x01' || by, lower('t'), coalesce(b, 't'), b = 't', by = 'a' || 'b' from t where txt = '\x01' and ts = '2024-01-01 10:00+02' and bs = '{}' and b LIKE 't'`},
-		{"subquery columns unknown", `select 1 from (select b from t) s where s.b = 't' and s.b in (select 't')`,
-			`select 1 from (select b from t) s where s.b = 't' and s.b in (select 't')`},
+		// A derived table's column that is a table's column is that
+		// column; one computed by an expression is not a column.
+		{"subquery column", `select 1 from (select b, not b as nb from t) s where s.b = 't' and s.nb = 't' and s.b in (select 't')`,
+			`select 1 from (select b, not b as nb from t) s where s.b = 1 and s.nb = 't' and s.b in (select 't')`},
 		{"cte hides", `with t as (select 'x' as b) select 1 from t where b = 't'`, `with t as (select 'x' as b) select 1 from t where b = 't'`},
 		{"ambiguous", `select 1 from t, o where id = '1'`, `select 1 from t, o where id = '1'`},
 		{"union resolves to text", `insert into t (b) select 't' union select 'f'`, `insert into t (b) select 't' union select 'f'`},

@@ -65,7 +65,7 @@ func (tr *translator) nameColumns() {
 		if s >= e || toks[e-1].IsOp("*") || exprEnd(toks, s, e, 0) != e {
 			continue // empty, t.*, or already aliased
 		}
-		name, strength, fromColumn := tr.figure(s, e)
+		name, strength, fromColumn := figureColname(toks, s, e)
 		if name == "" || strength == 2 && fromColumn && isColumnRef(toks[s:e]) || groupBy && fromColumn {
 			continue
 		}
@@ -108,6 +108,24 @@ func selectList(toks []Token, i int) (int, int) {
 var listEnd = setOf("from", "into", "where", "group", "having", "window", "order", "limit",
 	"offset", "fetch", "for", "union", "intersect", "except")
 
+// outputNames returns PostgreSQL's names for the items of the select list
+// (or RETURNING list) toks[lo:hi]: the alias, else FigureColname's.
+func outputNames(toks []Token, lo, hi int) []string {
+	var names []string
+	for _, r := range splitRanges(toks, lo, hi) {
+		name := ""
+		switch {
+		case r[0] >= r[1]:
+		case exprEnd(toks, r[0], r[1], 0) < r[1]:
+			name, _ = toks[r[1]-1].Value() // its alias
+		default:
+			name, _, _ = figureColname(toks, r[0], r[1])
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
 func isColumnRef(toks []Token) bool {
 	for k, t := range toks {
 		if k%2 == 1 {
@@ -122,11 +140,10 @@ func isColumnRef(toks []Token) bool {
 	return len(toks)%2 == 1
 }
 
-// figure returns PostgreSQL's name for the expression toks[s:e], its
-// strength (2: a name, 1: a fallback such as a type name, 0: "?column?")
-// and whether the name comes from a column reference.
-func (tr *translator) figure(s, e int) (string, int, bool) {
-	toks := tr.toks
+// figureColname returns PostgreSQL's name for the expression toks[s:e],
+// its strength (2: a name, 1: a fallback such as a type name, 0:
+// "?column?") and whether the name comes from a column reference.
+func figureColname(toks []Token, s, e int) (string, int, bool) {
 	if e-s == 1 {
 		t := toks[s]
 		switch t.Kind {
@@ -160,12 +177,12 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 					v, _ := toks[r[1]-1].Value() // its alias
 					return v, 2, false
 				}
-				n, st, _ := tr.figure(r[0], r[1])
+				n, st, _ := figureColname(toks, r[0], r[1])
 				return n, st, false
 			}
 			return "?column?", 0, false
 		}
-		return tr.figure(s+1, e-1)
+		return figureColname(toks, s+1, e-1)
 	}
 	// A trailing cast: x::type.
 	for k := e - 2; k > s; k-- {
@@ -174,7 +191,7 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 		}
 		c := &cursor{toks: toks[:e], i: k + 1}
 		if typ, ok := parseType(c); ok && c.i == e && first.Kind != Operator && exprEnd(toks, s, k, precCast) == k {
-			if n, st, col := tr.figure(s, k); st == 2 {
+			if n, st, col := figureColname(toks, s, k); st == 2 {
 				return n, 2, col
 			}
 			return typ.typname(), 1, false
@@ -190,7 +207,7 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 				} else if toks[k].IsOp(")") {
 					depth--
 				} else if depth == 0 && toks[k].Is("as") {
-					if n, st, col := tr.figure(s+2, k); st == 2 {
+					if n, st, col := figureColname(toks, s+2, k); st == 2 {
 						return n, 2, col
 					}
 					c := &cursor{toks: toks[:e-1], i: k + 1}
@@ -210,7 +227,7 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 				case toks[k].Is("end"):
 					depth--
 				case depth == 1 && toks[k].Is("else"):
-					if n, st, col := tr.figure(k+1, e-1); st == 2 {
+					if n, st, col := figureColname(toks, k+1, e-1); st == 2 {
 						return n, 2, col
 					}
 				}
@@ -229,7 +246,7 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 	}
 	if toks[e-1].IsOp("]") {
 		if k := matchOpen(toks[:e], e-1); k > s {
-			if n, st, col := tr.figure(s, k); st == 2 {
+			if n, st, col := figureColname(toks, s, k); st == 2 {
 				return n, 2, col
 			}
 		}
@@ -261,7 +278,7 @@ func (tr *translator) figure(s, e int) (string, int, bool) {
 	// x COLLATE name
 	for k := s + 1; k < e; k++ {
 		if toks[k].Is("collate") && exprEnd(toks, s, k, precCollate+1) == k {
-			return tr.figure(s, k)
+			return figureColname(toks, s, k)
 		}
 	}
 	return "?column?", 0, false

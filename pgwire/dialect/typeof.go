@@ -183,7 +183,7 @@ func (ty *typer) name(k, hi int) (operand, int) {
 	if j < hi && toks[j].IsOp("(") {
 		return ty.call(col, j, hi)
 	}
-	return operand{typ: ty.column(qual, col), ref: true}, j
+	return ty.column(qual, col), j
 }
 
 // call types the call of function name whose argument list opens at open,
@@ -254,6 +254,9 @@ func (ty *typer) paren(k, hi int) (operand, int) {
 	c := ty.closeOf(k, hi)
 	if c < 0 {
 		return operand{}, k
+	}
+	if ty.derived[k] {
+		return operand{}, c + 1 // typed with its FROM item
 	}
 	if k+1 < c && isQueryStart(ty.toks[k+1]) {
 		items, ok := ty.clauses(k+1, c)

@@ -158,13 +158,76 @@ func TestColumnTypesReferences(t *testing.T) {
 		// id is in both tables: ambiguous, so unknown.
 		{"select id + 1 from users, orders", []string{""}, nil},
 		// A CTE or subquery hides the table's columns.
-		{"with users as (select 'x' as age) select age || 1, max(age) from users", []string{"", ""}, nil},
-		{"select s.age + 1 from (select age from users) s", []string{""}, nil},
+		{"with users as (select 'x' as age) select age || 1, max(age) from users", []string{"text", "text"}, nil},
+		{"select s.age + 1 from (select age from users) s", []string{"integer"}, nil},
 		{"select x.age + 1 from users x(a, age)", []string{""}, nil},
 		// Without schema knowledge only expressions of known types are typed.
 	})
 	runTypes(t, testOpts, []typeCase{
 		{"select id, age + 1, count(*), max(age) from users", []string{"", "", "bigint", ""}, nil},
+	})
+}
+
+// TestColumnTypesDerived: a column of a derived table (a subquery in
+// FROM) or a CTE has the type of the subquery's column of that name,
+// which SQLite does not report for an expression. A plain column of a
+// table stays "" at the top (SQLite carries its declared type through the
+// subquery) but has its type inside expressions.
+func TestColumnTypesDerived(t *testing.T) {
+	runTypes(t, typedOpts, []typeCase{
+		// Aliases, FigureColname's names, a plain column.
+		{"select t.n, t.count, t.ok, t.age, t.age + 1, t.email || '' from (select count(*) as n, count(*), age > 1 ok, age, email from users group by age, email) as t",
+			[]string{"bigint", "bigint", "boolean", "", "integer", "text"}, nil},
+		{"select n, x, lower from (select 1.5 n, now()::date x, lower(email) from users) t", []string{"numeric", "date", "text"}, nil},
+		{"with t as (select count(*) as n, max(created_at) latest from users) select n, latest, n + 1 from t", []string{"bigint", "timestamp with time zone", "bigint"}, nil},
+		// Column aliases on the CTE or the derived table, VALUES.
+		{"with t(a, b) as (select count(*), 'x'::text from users) select a, b from t", []string{"bigint", "text"}, nil},
+		{"select s.a, s.m from (select count(*), max(age) from users) s(a, m)", []string{"bigint", "integer"}, nil},
+		{`select s.a, "?column?" from (select count(*), 1.5 from users) s(a)`, []string{"bigint", "numeric"}, nil},
+		{"select column1, column2 from (values (1, 'a'), (2147483648, 'b')) v", []string{"bigint", "text"}, nil},
+		// Nested derived tables and CTEs, through plain references.
+		{"select n + 1, n from (select m as n from (select count(*) as m from users) a) b", []string{"bigint", "bigint"}, nil},
+		{"select b.age, b.age * 2 from (select age from (select age from users) a) b", []string{"", "integer"}, nil},
+		{"with a as (select count(*) n from users), b as (select n, n > 0 as pos from a) select pos, n from b", []string{"boolean", "bigint"}, nil},
+		// UNION inside: the unified type, even for plain columns.
+		{"select x from (select age as x from users union select id from orders) u", []string{"bigint"}, nil},
+		{"select x from (select age as x from users union all select age from users) u", []string{"integer"}, nil},
+		// Names that are also real tables' or columns'.
+		{"select users.age from (select 1.5 as age) users", []string{"numeric"}, nil},
+		{"with orders as (select count(*) as total from users) select total, total + 1 from orders", []string{"bigint", "bigint"}, nil},
+		{"select total + 1, age + 1 from (select 1 as total) s, users", []string{"integer", "integer"}, nil},
+		{"select id + 1, s.id from (select 1.5 as id) s, users", []string{"", "numeric"}, nil},
+		{"select o.total, s.total from orders o join (select sum(qty) as total, user_id from orders group by user_id) s on s.user_id = o.user_id", []string{"", "bigint"}, nil},
+		// Correlated and LATERAL.
+		{"select (select n from (select count(*) as n from orders o where o.user_id = u.id) c) from users u", []string{"bigint"}, nil},
+		{"select c.n from users u, lateral (select u.age + 1 as n) c", []string{"integer"}, nil},
+		// Unknown: *, a name the subquery lacks, two columns of one name,
+		// a recursive CTE (its columns are unknown in its own body).
+		{"select * from (select count(*) as n from users) t", nil, nil},
+		{"select t.n from (select * from users) t", []string{""}, nil},
+		{"select t.nope from (select 1 as n) t", []string{""}, nil},
+		{"select x from (select 1 as x, 2 as x) t", []string{""}, nil},
+		{"with recursive r(n) as (select 1 union all select n + 1 from r where n < 3) select n from r", []string{""}, nil},
+		// Parameters compared with such columns.
+		{"select 1 from (select count(*) as n, max(total) m from orders) t where t.n = $1 and m > $2", []string{"integer"}, p{1: "bigint", 2: "numeric"}},
+		{"with t as (select now() as at) select 1 from t where at < $1", []string{"integer"}, p{1: "timestamp with time zone"}},
+		// pgjdbc's getIndexInfo: NON_UNIQUE is boolean.
+		{`SELECT tmp.TABLE_CAT, tmp.TABLE_SCHEM, tmp.TABLE_NAME, tmp.NON_UNIQUE, tmp.INDEX_QUALIFIER, tmp.INDEX_NAME, tmp.TYPE, tmp.ORDINAL_POSITION, ` +
+			`trim(both '"' from pg_catalog.pg_get_indexdef(tmp.CI_OID, tmp.ORDINAL_POSITION, false)) AS COLUMN_NAME, ` +
+			`CASE tmp.AM_NAME WHEN 'btree' THEN CASE tmp.I_INDOPTION[tmp.ORDINAL_POSITION - 1] & 1::smallint WHEN 1 THEN 'D' ELSE 'A' END ELSE NULL END AS ASC_OR_DESC, ` +
+			`tmp.CARDINALITY, tmp.PAGES, tmp.FILTER_CONDITION ` +
+			`FROM (SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, ct.relname AS TABLE_NAME, NOT i.indisunique AS NON_UNIQUE, NULL AS INDEX_QUALIFIER, ci.relname AS INDEX_NAME, ` +
+			`CASE i.indisclustered WHEN true THEN 1 ELSE CASE am.amname WHEN 'hash' THEN 2 ELSE 3 END END AS TYPE, ` +
+			`(information_schema._pg_expandarray(i.indkey)).n AS ORDINAL_POSITION, ci.reltuples AS CARDINALITY, ci.relpages AS PAGES, ` +
+			`pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS FILTER_CONDITION, ci.oid AS CI_OID, i.indoption AS I_INDOPTION, am.amname AS AM_NAME ` +
+			`FROM pg_catalog.pg_class ct JOIN pg_catalog.pg_namespace n ON (ct.relnamespace = n.oid) JOIN pg_catalog.pg_index i ON (ct.oid = i.indrelid) ` +
+			`JOIN pg_catalog.pg_class ci ON (ci.oid = i.indexrelid) JOIN pg_catalog.pg_am am ON (ci.relam = am.oid) ` +
+			`WHERE true AND n.nspname = 'public' AND ct.relname = 'users') AS tmp ORDER BY NON_UNIQUE, TYPE, INDEX_NAME, ORDINAL_POSITION`,
+			[]string{"", "", "", "boolean", "", "", "integer", "", "text", "text", "", "", "text"}, nil},
+	})
+	// Without a schema, what the subquery computes is still known.
+	runTypes(t, testOpts, []typeCase{
+		{"with x as (select count(*) as n, id from users) select n, id, n + 1, id + 1 from x", []string{"bigint", "", "bigint", ""}, nil},
 	})
 }
 
@@ -183,7 +246,7 @@ func TestColumnTypesStatements(t *testing.T) {
 		{"select age from users union all select id from orders", []string{"bigint"}, nil},
 		{"select age from users union select age from users", []string{""}, nil},
 		{"select 1 union (select 2)", []string{""}, nil},
-		{"with x as (select count(*) as n from users) select n, n + 1 from x", []string{"", ""}, nil},
+		{"with x as (select count(*) as n from users) select n, n + 1 from x", []string{"bigint", "bigint"}, nil},
 		{"insert into orders (user_id, total) values (1, 2) returning id, total * 2, now()", []string{"", "numeric", "timestamp with time zone"}, nil},
 		{"insert into orders (user_id) values (1)", nil, nil},
 		{"update users set age = 1 returning age + 1, *", nil, nil},
@@ -238,7 +301,7 @@ func TestParamTypes(t *testing.T) {
 		// against the enclosing query.
 		{"select 1 from users u where exists (select 1 from orders o where o.user_id = u.id and qty = $1) and u.age = $2", []string{"integer"}, p{1: "smallint", 2: "integer"}},
 		{"select 1 from users where email = (select note from orders where total = $1 and age = $2)", []string{"integer"}, p{1: "numeric", 2: "integer"}},
-		{"with x as (select id from users where age = $1) select * from x where id = $2", nil, p{1: "integer"}},
+		{"with x as (select id from users where age = $1) select * from x where id = $2", nil, p{1: "integer", 2: "bigint"}},
 		// Used twice: the wider integer type.
 		{"select 1 from users, orders where users.age = $1 or orders.id = $1", []string{"integer"}, p{1: "bigint"}},
 	})
@@ -359,6 +422,8 @@ func TestTypesNeverFail(t *testing.T) {
 		"select count(*) over", "select count(*) filter", "select x at time", "select x collate", "select - ",
 		"insert into t as", "insert into t values", "select 1 union", "select 1 union all (", "select 1 limit",
 		"select exists", "select any", "select not", "select $1 is", "select ((((((((((((1", "select row(1, 2)",
+		"select * from (select", "select x from (select 1 x) s(", "select x from (select 1 x) s(a, b)", "with x(a as (select 1) select a from x",
+		"with x(a, b) as (select 1) select a from x", "select * from (values (1)) v(", "select * from lateral (select", "select a from (select 1 a, * from t) s",
 	} {
 		for _, opts := range []Options{testOpts, typedOpts} {
 			typeStatementOf(t, sql, opts)
@@ -390,6 +455,8 @@ func TestTypesLinear(t *testing.T) {
 		"select " + strings.Repeat("case when a then ", 20000) + "1" + strings.Repeat(" end", 20000),
 		"select " + strings.Repeat("a + ", 100000) + "b",
 		"select 1 from t where a in (" + strings.Repeat("$1, ", 50000) + "$2)",
+		"select x from " + strings.Repeat("(select x + 1 as x from ", 20000) + "t" + strings.Repeat(") s", 20000),
+		"with a0 as (select 1 as x)" + strings.Repeat(", a as (select x + 1 as x from a)", 20000) + " select x from a",
 	} {
 		toks, err := Lex(sql)
 		if err != nil {

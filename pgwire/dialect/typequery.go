@@ -35,7 +35,13 @@ type typer struct {
 	params map[int]string // inferred parameter types
 	info   []tokenInfo
 	sc     *scope
-	ctes   map[string]bool
+	ctes   map[string][]outputColumn // nil: columns unknown
+	// derived holds the opening parentheses of the derived tables typed
+	// with their FROM item, which the walk skips.
+	derived map[int]bool
+	// listed is where the level clauses last returned from listed its
+	// result columns, which name them.
+	listed listRange
 	stack  []operand // the elements of lists being typed (see list)
 	depth  int
 	// lits maps the string constants (token indexes) that meet a column
@@ -43,6 +49,15 @@ type typer struct {
 	// lists those that INSERT's target columns gave, in order.
 	lits     map[int]string
 	assigned []int
+}
+
+// listRange is where a query level's result columns are listed: the
+// select list of its first branch or RETURNING, toks[lo:hi] (lo == hi when
+// not known), or VALUES rows. setOp: the level has UNION, INTERSECT or
+// EXCEPT.
+type listRange struct {
+	lo, hi        int
+	values, setOp bool
 }
 
 // tokenInfo is what the typer notes about each token before the walk.
@@ -204,6 +219,7 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 	var stmt *scope     // the scope of INSERT, UPDATE or DELETE
 	var target []string // types of INSERT's target columns, for VALUES or SELECT
 	assignedAt := -1    // where this level's INSERT constants start in ty.assigned
+	var listed listRange
 	take := func(items []operand) {
 		switch {
 		case !have:
@@ -217,6 +233,9 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 		t := toks[k]
 		if e := int(ty.info[k].close); e > k && t.Kind != Punct {
 			k = e // a FROM item's name
+			continue
+		} else if e > k && ty.derived[k] {
+			k = e + 1 // a derived table, typed with its FROM item
 			continue
 		}
 		w := ty.wordAt(k).name
@@ -235,6 +254,9 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 				ty.assign(items, target)
 				target = nil
 			} else if first == "select" || first == "values" {
+				if !have && !setOp {
+					listed = listRange{lo: ls, hi: le}
+				}
 				take(items)
 			}
 			k = max(le, k+1)
@@ -249,6 +271,9 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 			if target != nil {
 				target = nil
 			} else if first == "select" || first == "values" {
+				if !have && !setOp {
+					listed = listRange{values: true}
+				}
 				take(rows)
 			}
 			k = max(n, k+1)
@@ -265,13 +290,14 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 			items := ty.itemList(k+1, hi)
 			if !have {
 				result, have = items, true
+				listed = listRange{lo: k + 1, hi: hi}
 			}
 			k = hi
 		case w == "on" && stmt != nil && k+1 < hi && toks[k+1].Is("conflict"):
 			ty.sc = stmt
 			k += 2
 		case w == "union" || w == "intersect" || w == "except":
-			setOp = true
+			setOp, listed.setOp = true, true
 			if assignedAt >= 0 {
 				// PostgreSQL resolves the branches' constants to text
 				// before they meet INSERT's columns: leave them.
@@ -301,6 +327,7 @@ func (ty *typer) clauses(lo, hi int) ([]operand, bool) {
 			result[i] = operand{star: result[i].star}
 		}
 	}
+	ty.listed = listed
 	return result, have
 }
 
@@ -458,7 +485,8 @@ func (ty *typer) isWith(k, hi int) bool {
 }
 
 // with walks WITH [RECURSIVE] name [(cols)] AS [NOT] [MATERIALIZED] (...),
-// ... and notes the names: their columns are not the tables' columns.
+// ... and notes the names with their columns, which hide the tables'. A
+// recursive CTE's columns are unknown within its own body.
 func (ty *typer) with(k, hi int) int {
 	toks := ty.toks
 	j := k + 1
@@ -468,7 +496,9 @@ func (ty *typer) with(k, hi int) int {
 	for j < hi && isName(toks[j]) {
 		name, _ := toks[j].Value()
 		j++
+		var aliases []string
 		if c := ty.closeOf(j, hi); c > 0 {
+			aliases = ty.nameList(j, c)
 			j = c + 1
 		}
 		if j >= hi || !toks[j].Is("as") {
@@ -486,10 +516,14 @@ func (ty *typer) with(k, hi int) int {
 			return j
 		}
 		if ty.ctes == nil {
-			ty.ctes = map[string]bool{}
+			ty.ctes = map[string][]outputColumn{}
 		}
-		ty.ctes[name] = true
-		ty.clauses(j+1, c)
+		ty.ctes[name] = nil
+		cols := ty.relation(j+1, c)
+		if aliases != nil {
+			cols = renamed(cols, aliases)
+		}
+		ty.ctes[name] = cols
 		j = c + 1
 		if j >= hi || !toks[j].IsOp(",") {
 			return j
