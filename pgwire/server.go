@@ -66,6 +66,7 @@ type Server struct {
 	gate   *writeGate
 	roles  *roleStore
 	schema *schemaCache
+	locks  *advisoryLocks
 
 	mu       sync.Mutex
 	sessions map[uint32]*conn // by process id
@@ -100,7 +101,9 @@ func New(cfg Config) *Server {
 	s.roles = newRoleStore(cfg.FSM)
 	s.schema = newSchemaCache(cfg.FSM)
 	s.stop = make(chan struct{})
+	s.locks = newAdvisoryLocks()
 	go s.refreshRoles()
+	go s.watchLeadership()
 	// Process ids start somewhere random so that they are not guessable
 	// across restarts (the secret key is what protects cancel requests;
 	// this only avoids confusing logs of two runs).

@@ -78,6 +78,7 @@ func (s *session) end() {
 	if s.tx != nil {
 		s.rollback()
 	}
+	s.srv.locks.releaseAll(s, false)
 }
 
 // options are the values the translator substitutes for session functions.
@@ -243,6 +244,9 @@ func (s *session) run(ctx context.Context, p *prepared, params []fsm.Value) (*re
 		return s.sessionCommand(ctx, p)
 	}
 	if res, err, ok := s.setConfig(p); ok {
+		return res, err
+	}
+	if res, err, ok := s.advisory(ctx, p, params); ok {
 		return res, err
 	}
 	if info.Writes {
@@ -473,6 +477,11 @@ func (s *session) describeFields(ctx context.Context, p *prepared) *pgerror.Erro
 			p.described = true
 			return nil
 		}
+		p.described = true
+		return nil
+	}
+	if fn, _, alias, ok := parseAdvisory(p); ok {
+		p.fields = fieldsFor(s.schema, p, advisoryResultColumns(fn, alias), nil)
 		p.described = true
 		return nil
 	}

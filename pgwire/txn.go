@@ -139,6 +139,8 @@ func (s *session) rollbackCmd(info dialect.Info) (*result, *pgerror.Error) {
 
 // rollback ends the transaction without writing anything.
 func (s *session) rollback() {
+	// Transaction-level advisory locks end with the transaction.
+	s.srv.locks.releaseAll(s, true)
 	t := s.tx
 	if t == nil {
 		return
