@@ -441,6 +441,12 @@ func fieldsFor(sc *schemaCache, p *prepared, cols []fsm.Column, rows [][]fsm.Val
 				f.typ, resolved = t, true
 			}
 		}
+		if !resolved && c.DeclType == "char" && strings.HasPrefix(c.Table, "pg_") {
+			// The catalog declares PostgreSQL's internal "char" (relkind,
+			// contype, ...); SQLite drops the quotes that tell it from
+			// char, which is character(1).
+			f.typ, resolved = pgvalue.Type{OID: pgvalue.Char, Size: 1, Modifier: -1}, true
+		}
 		if !resolved && c.DeclType != "" {
 			if t, ok := pgvalue.FromDecl(c.DeclType); ok {
 				f.typ, resolved = t, true

@@ -189,6 +189,10 @@ func FromDecl(decl string) (Type, bool) {
 		return ByOID(Int8)
 	case "REAL":
 		return ByOID(Float8)
+	case `"char"`:
+		// Quoted, PostgreSQL's one-byte internal type (pg_class.relkind
+		// and the catalog's other flags); unquoted char is character(1).
+		return ByOID(Char)
 	}
 	base, mods := splitModifiers(decl)
 	var t Type
