@@ -184,41 +184,15 @@ func parseAdvisory(p *prepared) (fn string, args []dialect.Token, alias string, 
 	if !found {
 		return
 	}
-	toks, err := dialect.Lex(p.sql)
-	if err != nil {
+	var c *callCursor
+	if fn, c, ok = selectCall(p.sql); !ok {
 		return
 	}
-	var sig []dialect.Token
-	for _, t := range toks {
-		if t.Significant() {
-			sig = append(sig, t)
-		}
-	}
-	if n := len(sig); n > 0 && sig[n-1].Text == ";" {
-		sig = sig[:n-1]
-	}
-	i := 0
-	next := func() dialect.Token {
-		if i < len(sig) {
-			i++
-			return sig[i-1]
-		}
-		return dialect.Token{}
-	}
-	if !next().Is("select") {
+	ok = false
+	if _, is := advisoryFunctions[fn]; !is {
 		return
 	}
-	name := next()
-	if name.Is("pg_catalog") {
-		if next().Text != "." {
-			return
-		}
-		name = next()
-	}
-	fn = lower(name.Text)
-	if _, is := advisoryFunctions[fn]; !is || next().Text != "(" {
-		return
-	}
+	next := c.next
 	for {
 		t := next()
 		if t.Text == ")" && len(args) == 0 {
@@ -241,25 +215,15 @@ func parseAdvisory(p *prepared) (fn string, args []dialect.Token, alias string, 
 			return
 		}
 	}
-	if i < len(sig) {
+	if !c.done() {
 		if next().Is("as") {
 			alias = lower(next().Text)
 		}
-		if i != len(sig) {
+		if !c.done() {
 			return
 		}
 	}
 	return fn, args, alias, true
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 32
-		}
-	}
-	return string(b)
 }
 
 // advisoryResultColumns are the result columns of a lock call.

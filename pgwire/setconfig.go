@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"sqlraft/fsm"
-	"sqlraft/pgwire/dialect"
 	"sqlraft/pgwire/pgerror"
 )
 
@@ -36,41 +35,12 @@ func parseSetConfig(p *prepared) (name, value string, local, ok bool) {
 	if !slices.Contains(p.tr.Info.Functions, "set_config") {
 		return
 	}
-	toks, err := dialect.Lex(p.sql)
-	if err != nil {
-		return
-	}
-	var sig []dialect.Token
-	for _, t := range toks {
-		if t.Significant() {
-			sig = append(sig, t)
-		}
-	}
-	if n := len(sig); n > 0 && sig[n-1].Text == ";" {
-		sig = sig[:n-1]
-	}
 	// SELECT [pg_catalog .] set_config ( 'name' , 'value' , bool )
-	i := 0
-	next := func() dialect.Token {
-		if i < len(sig) {
-			i++
-			return sig[i-1]
-		}
-		return dialect.Token{}
-	}
-	if !next().Is("select") {
+	fn, c, found := selectCall(p.sql)
+	if !found || fn != "set_config" {
 		return
 	}
-	fn := next()
-	if fn.Is("pg_catalog") {
-		if next().Text != "." {
-			return
-		}
-		fn = next()
-	}
-	if !fn.Is("set_config") || next().Text != "(" {
-		return
-	}
+	next := c.next
 	str := func() (string, bool) {
 		t := next()
 		if !t.Kind.IsString() {
@@ -88,7 +58,7 @@ func parseSetConfig(p *prepared) (name, value string, local, ok bool) {
 		return
 	}
 	lt := next()
-	if !ok1 || !ok2 || next().Text != ")" || i != len(sig) {
+	if !ok1 || !ok2 || next().Text != ")" || !c.done() {
 		return
 	}
 	switch {
