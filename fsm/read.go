@@ -94,6 +94,61 @@ type readerConn struct {
 	// denied is the reason of the authorizer's first refusal since the
 	// connection was taken.
 	denied string
+	// stmts caches compiled statements by mode and text: compiling is
+	// most of the cost of a point query. The authorizer runs when a
+	// statement is compiled (and again when SQLite recompiles it after a
+	// schema change), so the mode is part of the key: a statement
+	// compiled for the front end's system reads never serves a client.
+	stmts map[stmtKey]driver.Stmt
+}
+
+type stmtKey struct {
+	mode readMode
+	sql  string
+}
+
+// maxReaderStatements bounds each read connection's statement cache.
+const maxReaderStatements = 128
+
+// prepared returns the compiled statement for q in the current mode.
+func (r *readerConn) prepared(q string) (driver.Stmt, error) {
+	key := stmtKey{r.mode, q}
+	if st, ok := r.stmts[key]; ok {
+		return st, nil
+	}
+	st, err := r.PrepareContext(background, q)
+	if err != nil {
+		return nil, err
+	}
+	if r.stmts == nil || len(r.stmts) >= maxReaderStatements {
+		r.closeStatements()
+		r.stmts = map[stmtKey]driver.Stmt{}
+	}
+	r.stmts[key] = st
+	return st, nil
+}
+
+// forget drops q's statement after it failed, so that it is compiled
+// afresh next time.
+func (r *readerConn) forget(q string) {
+	key := stmtKey{r.mode, q}
+	if st, ok := r.stmts[key]; ok {
+		st.Close()
+		delete(r.stmts, key)
+	}
+}
+
+func (r *readerConn) closeStatements() {
+	for _, st := range r.stmts {
+		st.Close()
+	}
+	r.stmts = nil
+}
+
+// Close finalizes the cached statements before the connection.
+func (r *readerConn) Close() error {
+	r.closeStatements()
+	return r.rawConn.Close()
 }
 
 // ResetSession and IsValid let database/sql drop a connection the driver
@@ -178,9 +233,15 @@ func (r *readerConn) query(ctx context.Context, q string, params []Value) (*Rows
 	stop := interruptOnDone(ctx, cc)
 	defer stop()
 	var out Rows
-	rows, err := r.QueryContext(ctx, q, args(params))
+	st, err := r.prepared(q)
 	if err == nil {
-		out.Columns, out.Values, err = collect(rows)
+		var rows driver.Rows
+		if rows, err = st.(driver.StmtQueryContext).QueryContext(ctx, args(params)); err == nil {
+			out.Columns, out.Values, err = collect(rows)
+		}
+		if err != nil {
+			r.forget(q)
+		}
 	}
 	if err != nil {
 		return nil, r.readError(ctx, err)
