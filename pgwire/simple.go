@@ -51,7 +51,13 @@ func (c *conn) simpleQuery(ctx context.Context, q string) {
 	}
 	for _, p := range stmts {
 		sctx, done := s.statementContext(ctx)
-		res, perr := s.run(sctx, p, nil)
+		var res *result
+		var perr *pgerror.Error
+		if p.tr.Info.Command == dialect.CmdCopy && (s.tx == nil || s.tx.failed == nil) {
+			res, perr = c.copyStatement(sctx, p)
+		} else {
+			res, perr = s.run(sctx, p, nil)
+		}
 		done()
 		if perr != nil {
 			c.statementError(perr)
