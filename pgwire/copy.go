@@ -28,6 +28,7 @@ const copyRowsPerStatement = 256
 
 type copyFormat struct {
 	csv       bool
+	binary    bool
 	delimiter byte
 	null      string
 	quote     byte
@@ -42,7 +43,7 @@ func copyFormatOf(spec *dialect.CopySpec) (copyFormat, *pgerror.Error) {
 	case "csv":
 		f.csv, f.delimiter, f.null = true, ',', ""
 	case "binary":
-		return f, pgerror.New("0A000", "COPY in binary format is not supported by sqlraft; use text or csv")
+		f.binary = true
 	default:
 		return f, pgerror.New("22023", "COPY format %q not recognized", spec.Options["format"])
 	}
@@ -91,6 +92,9 @@ func (c *conn) copyStatement(ctx context.Context, p *prepared) (*result, *pgerro
 	}
 	if spec.From {
 		return c.copyFrom(ctx, p, spec, format)
+	}
+	if format.binary {
+		return nil, pgerror.New("0A000", "COPY TO in binary format is not supported by sqlraft; use text or csv")
 	}
 	return c.copyTo(ctx, spec, format)
 }
@@ -145,7 +149,14 @@ func (c *conn) copyFrom(ctx context.Context, p *prepared, spec *dialect.CopySpec
 	if perr != nil {
 		return nil, perr
 	}
-	c.be.Send(&pgproto3.CopyInResponse{OverallFormat: 0, ColumnFormatCodes: make([]uint16, len(cols))})
+	overall, codes := byte(0), make([]uint16, len(cols))
+	if format.binary {
+		overall = 1
+		for i := range codes {
+			codes[i] = 1
+		}
+	}
+	c.be.Send(&pgproto3.CopyInResponse{OverallFormat: overall, ColumnFormatCodes: codes})
 	if err := c.be.Flush(); err != nil {
 		return nil, pgerror.New("08006", "connection lost: %v", err)
 	}
@@ -177,9 +188,18 @@ func (c *conn) copyFrom(ctx context.Context, p *prepared, spec *dialect.CopySpec
 	if failed != nil {
 		return nil, failed
 	}
-	records, perr := parseCopy(data.Bytes(), format, len(cols))
+	var records [][]*string
+	if format.binary {
+		records, perr = parseBinaryCopy(data.Bytes(), len(cols))
+	} else {
+		records, perr = parseCopy(data.Bytes(), format, len(cols))
+	}
 	if perr != nil {
 		return nil, perr
+	}
+	valueFormat := int16(0)
+	if format.binary {
+		valueFormat = 1
 	}
 	var stmts []fsm.Statement
 	quoted := make([]string, len(cols))
@@ -203,7 +223,7 @@ func (c *conn) copyFrom(ctx context.Context, p *prepared, spec *dialect.CopySpec
 				}
 				var v fsm.Value
 				if field != nil {
-					dv, err := pgvalue.DecodeParam(oids[i], 0, []byte(*field))
+					dv, err := pgvalue.DecodeParam(oids[i], valueFormat, []byte(*field))
 					if err != nil {
 						e := pgerror.Convert(err, nil)
 						e.Message += fmt.Sprintf(" (COPY %s, line %d, column %s)", table, r+1+boolInt(format.header), cols[i])
@@ -577,4 +597,72 @@ func csvField(dst, v []byte, f copyFormat) []byte {
 		dst = append(dst, ch)
 	}
 	return append(dst, f.quote)
+}
+
+// binaryCopySignature starts PostgreSQL's binary COPY format.
+var binaryCopySignature = []byte("PGCOPY\n\xff\r\n\x00")
+
+// parseBinaryCopy reads the binary COPY format (pgx's CopyFrom): the
+// header, then per tuple a field count and length-prefixed fields (-1 is
+// NULL), ending with a count of -1. Fields stay in their binary form for
+// DecodeParam.
+func parseBinaryCopy(data []byte, ncols int) ([][]*string, *pgerror.Error) {
+	bad := func(what string) *pgerror.Error {
+		return pgerror.New("22P04", "invalid binary COPY data: %s", what)
+	}
+	if !bytes.HasPrefix(data, binaryCopySignature) || len(data) < len(binaryCopySignature)+8 {
+		return nil, bad("missing the PGCOPY signature")
+	}
+	p := data[len(binaryCopySignature):]
+	u32 := func() (uint32, bool) {
+		if len(p) < 4 {
+			return 0, false
+		}
+		v := uint32(p[0])<<24 | uint32(p[1])<<16 | uint32(p[2])<<8 | uint32(p[3])
+		p = p[4:]
+		return v, true
+	}
+	flags, _ := u32()
+	if flags&(1<<16) != 0 {
+		return nil, bad("OIDs are not supported")
+	}
+	ext, ok := u32()
+	if !ok || uint64(ext) > uint64(len(p)) {
+		return nil, bad("truncated header")
+	}
+	p = p[ext:]
+	var out [][]*string
+	for {
+		if len(p) == 0 {
+			return out, nil // CopyDone ends the data; the -1 trailer is optional (pgx omits it)
+		}
+		if len(p) < 2 {
+			return nil, bad("truncated field count")
+		}
+		n := int16(uint16(p[0])<<8 | uint16(p[1]))
+		p = p[2:]
+		if n == -1 {
+			return out, nil
+		}
+		if int(n) != ncols {
+			return nil, pgerror.New("22P04", "binary COPY row %d has %d fields, expected %d", len(out)+1, n, ncols)
+		}
+		row := make([]*string, ncols)
+		for i := range row {
+			l, ok := u32()
+			if !ok {
+				return nil, bad("truncated field length")
+			}
+			if int32(l) == -1 {
+				continue
+			}
+			if int32(l) < 0 || uint64(l) > uint64(len(p)) {
+				return nil, bad("field length out of range")
+			}
+			s := string(p[:l])
+			row[i] = &s
+			p = p[l:]
+		}
+		out = append(out, row)
+	}
 }

@@ -59,13 +59,21 @@ func TestCopy(t *testing.T) {
 	}
 	tx.Rollback(ctx)
 	var n int
-	if err := c.QueryRow(ctx, "SELECT count(*) FROM loaded").Scan(&n); err != nil || n != 1000 {
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM loaded WHERE id < 5000").Scan(&n); err != nil || n != 1000 {
 		t.Fatalf("rows after failed and rolled back COPYs: %d %v", n, err)
 	}
-	// pgx's CopyFrom uses the binary format: refused with a clear error.
-	_, err = c.CopyFrom(ctx, pgx.Identifier{"loaded"}, []string{"id", "v", "n"}, pgx.CopyFromRows([][]any{{5001, "z", 1.5}}))
-	if pgCode(err) != "0A000" {
-		t.Fatalf("binary COPY: %v", err)
+	// pgx's CopyFrom uses the binary format.
+	rows := [][]any{{5001, "z", 1.5}, {5002, nil, nil}}
+	if n, err := c.CopyFrom(ctx, pgx.Identifier{"loaded"}, []string{"id", "v", "n"}, pgx.CopyFromRows(rows)); err != nil || n != 2 {
+		t.Fatalf("binary COPY: %d %v", n, err)
+	}
+	var v *string
+	var num float64
+	if err := c.QueryRow(ctx, "SELECT v, (SELECT n FROM loaded WHERE id = 5001) FROM loaded WHERE id = 5002").Scan(&v, &num); err != nil || v != nil || num != 1.5 {
+		t.Fatalf("binary COPY rows: %v %v %v", v, num, err)
+	}
+	if _, err := pc.CopyFrom(ctx, strings.NewReader("garbage"), "COPY loaded FROM STDIN (FORMAT binary)"); pgCode(err) != "22P04" {
+		t.Fatalf("malformed binary COPY: %v", err)
 	}
 	// COPY from a server file is refused.
 	if _, err := c.Exec(ctx, "COPY loaded FROM '/etc/passwd'"); pgCode(err) != "0A000" {
