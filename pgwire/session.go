@@ -3,7 +3,6 @@ package pgwire
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -731,9 +730,6 @@ func retryableRead(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "leadership changed") || strings.Contains(msg, "no leader")
 }
-
-// errorf is fmt.Errorf, named for the session's own internal errors.
-var errorf = fmt.Errorf
 
 // hasWords reports whether the statement's words (identifiers and
 // keywords, outside strings and comments) include the given run, such as
