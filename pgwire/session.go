@@ -599,6 +599,9 @@ func (s *session) sessionCommand(ctx context.Context, p *prepared) (*result, *pg
 			return nil, pgerror.New("0A000", "sqlraft has one database per cluster; %s DATABASE is not supported", info.Tag[:strings.IndexByte(info.Tag+" ", ' ')])
 		}
 	}
+	if info.Command == dialect.CmdCopy {
+		return nil, pgerror.New("0A000", "COPY is supported in the simple query protocol only (as psql, psycopg2 and pgx send it)")
+	}
 	return nil, pgerror.New("0A000", "%s is not supported by sqlraft", orDefault(info.Tag, info.Command.String()))
 }
 
