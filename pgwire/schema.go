@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -132,7 +133,7 @@ func (c *schemaCache) UniqueIndex(table string, columns []string) (string, bool,
 	unique := t.unique
 	c.mu.Unlock()
 	for _, u := range unique {
-		if equalFold(u.columns, columns) {
+		if slices.EqualFunc(u.columns, columns, strings.EqualFold) {
 			return u.name, u.primary, true
 		}
 	}
@@ -172,18 +173,6 @@ func (c *schemaCache) loadUnique(table string, t *tableInfo) {
 	c.mu.Lock()
 	t.unique, t.loaded = unique, true
 	c.mu.Unlock()
-}
-
-func equalFold(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !strings.EqualFold(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // canonicalDecl is the PostgreSQL type of a declared SQLite type. The

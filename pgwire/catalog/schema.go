@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 
@@ -383,7 +384,7 @@ func (s *schema) loadTable(r fsm.Reader, rel *relation) error {
 // of this kind over these columns, else the default.
 func (s *schema) constraintName(rel *relation, kind byte, cols []string, def func() string) string {
 	for _, n := range rel.ddl.named {
-		if n.kind == kind && sameNames(n.cols, cols) {
+		if n.kind == kind && slices.EqualFunc(n.cols, cols, strings.EqualFold) {
 			return n.name
 		}
 	}
@@ -408,18 +409,6 @@ func chooseName(table, col, label string, used map[string]bool) string {
 		name = pgname.Object(table, col, fmt.Sprintf("%s%d", label, i))
 	}
 	return name
-}
-
-func sameNames(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !strings.EqualFold(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 var fkActions = map[string]byte{"NO ACTION": 'a', "RESTRICT": 'r', "CASCADE": 'c', "SET NULL": 'n', "SET DEFAULT": 'd'}

@@ -243,24 +243,13 @@ func bitStringInt(t Token) (string, error) {
 // no octal or binary constants and reads 64-bit hexadecimal ones as
 // two's-complement.
 func numberForSQLite(text string) string {
-	s := strings.ReplaceAll(text, "_", "")
-	if len(s) > 2 && s[0] == '0' {
-		base := 0
-		switch s[1] {
-		case 'x', 'X':
-			base = 16
-		case 'o', 'O':
-			base = 8
-		case 'b', 'B':
-			base = 2
-		}
-		if base != 0 {
-			if v, ok := new(big.Int).SetString(s[2:], base); ok {
-				return v.String()
-			}
+	digits, base := numberDigits(text)
+	if base != 10 {
+		if v, ok := new(big.Int).SetString(digits, base); ok {
+			return v.String()
 		}
 	}
-	return s
+	return strings.ReplaceAll(text, "_", "")
 }
 
 // decodeBytea converts PostgreSQL's text input for bytea (hex format \x...
@@ -317,3 +306,20 @@ func hexBlob(b []byte) string {
 // trimSpace trims ASCII whitespace only: bytes from 0x80 up belong to
 // identifiers (U+00A0 included), as in PostgreSQL and SQLite.
 func trimSpace(s string) string { return strings.Trim(s, " \t\n\r\f\v") }
+
+// numberDigits strips PostgreSQL 16's digit separators and radix prefix
+// (0x, 0o, 0b) from a numeric constant, returning the digits and base.
+func numberDigits(text string) (string, int) {
+	s := strings.ReplaceAll(text, "_", "")
+	if len(s) > 2 && s[0] == '0' {
+		switch s[1] {
+		case 'x', 'X':
+			return s[2:], 16
+		case 'o', 'O':
+			return s[2:], 8
+		case 'b', 'B':
+			return s[2:], 2
+		}
+	}
+	return s, 10
+}

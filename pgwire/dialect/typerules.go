@@ -280,21 +280,7 @@ func isTimestamp(t string) bool {
 // numberType is the type of a numeric constant: integer if it fits in 32
 // bits, bigint in 64, numeric otherwise or with a fraction or exponent.
 func numberType(text string, negative bool) string {
-	s := strings.ReplaceAll(text, "_", "")
-	base := 10
-	if len(s) > 2 && s[0] == '0' {
-		switch s[1] {
-		case 'x', 'X':
-			base = 16
-		case 'o', 'O':
-			base = 8
-		case 'b', 'B':
-			base = 2
-		}
-		if base != 10 {
-			s = s[2:]
-		}
-	}
+	s, base := numberDigits(text)
 	if base == 10 && strings.ContainsAny(s, ".eE") {
 		return "numeric"
 	}
