@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,9 @@ var (
 	// ErrDropped: raft dropped the proposal (leadership transfer in
 	// progress, uncommitted log full, or this node was removed).
 	ErrDropped = errors.New("node: proposal dropped")
+	// ErrOutcomeUnknown: the proposal may or may not commit; nothing this
+	// node saw tells.
+	ErrOutcomeUnknown = errors.New("node: the proposal's outcome is unknown (it may still commit)")
 	// ErrStopped: the node is shutting down or has stopped.
 	ErrStopped = errors.New("node: stopped")
 )
@@ -71,7 +75,10 @@ type Config struct {
 	MaxSizePerMsg   uint64
 	MaxInflightMsgs int
 	ReadOnlyOption  raft.ReadOnlyOption
-	Logger          *slog.Logger
+	// LeaderWait is how long a proposal waits for a leader to be elected
+	// before failing with ErrNoLeader (default 3 election timeouts).
+	LeaderWait time.Duration
+	Logger     *slog.Logger
 }
 
 func (c *Config) setDefaults() error {
@@ -98,6 +105,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.SnapshotKeep == 0 {
 		c.SnapshotKeep = 5000
+	}
+	if c.LeaderWait == 0 {
+		c.LeaderWait = 3 * time.Duration(c.ElectionTicks) * c.TickInterval
 	}
 	if c.MaxSizePerMsg == 0 {
 		c.MaxSizePerMsg = 1 << 20
@@ -138,8 +148,14 @@ type Node struct {
 	leaderChanged chan struct{}
 
 	// Owned by the run goroutine.
-	nextReqID    uint64
-	waiters      map[uint64]*proposal
+	// nextReqID starts at a random value so that an entry proposed before
+	// a restart is never mistaken for a new proposal of this node.
+	nextReqID uint64
+	waiters   map[uint64]*waiter
+	// waitingAt lists the waiters expecting their entry at an index;
+	// lastRestored is the index of the last snapshot installed.
+	waitingAt    map[uint64][]uint64
+	lastRestored uint64
 	reads        readBatcher
 	peers        map[uint64]string
 	smApplied    uint64
@@ -175,7 +191,9 @@ func New(cfg Config) (*Node, error) {
 		stopc:         make(chan struct{}),
 		donec:         make(chan struct{}),
 		leaderChanged: make(chan struct{}),
-		waiters:       make(map[uint64]*proposal),
+		waiters:       make(map[uint64]*waiter),
+		waitingAt:     make(map[uint64][]uint64),
+		nextReqID:     rand.Uint64() >> 1,
 		peers:         make(map[uint64]string),
 	}
 	snaps, err := snapshots.Open(filepath.Join(cfg.DataDir, "snapshots"), keepSnapshotFiles)

@@ -270,7 +270,8 @@ func TestAckWaitsForDurability(t *testing.T) {
 	}
 }
 
-// A proposal to a node that knows no leader fails at once with ErrNoLeader.
+// A proposal to a node that knows no leader fails with ErrNoLeader once
+// none is elected within LeaderWait.
 func TestProposeWithoutLeaderFails(t *testing.T) {
 	c := newTestCluster(t, 3, nil)
 	c.leader(10 * time.Second)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -27,6 +28,11 @@ const (
 	// back on the caller through TCP.
 	maxConcurrentRequests = 256
 )
+
+// ErrNotSent wraps the failure of a request that never left this node
+// (the peer could not be dialed, or its connection had already failed):
+// the remote handler certainly did not run it.
+var ErrNotSent = errors.New("request not sent")
 
 // RemoteError is a request's failure reported by the remote handler.
 type RemoteError struct {
@@ -88,11 +94,11 @@ func (rc *rpcClient) call(ctx context.Context, payload []byte) ([]byte, error) {
 	}
 	cc, err := rc.get(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	id, ch, err := cc.register()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	if err := cc.send(id, payload, rc.p.t.cfg.WriteTimeout); err != nil {
 		cc.fail(err)

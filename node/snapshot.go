@@ -1,7 +1,6 @@
 package node
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -162,6 +161,7 @@ func (n *Node) installSnapshot(snap pb.Snapshot) error {
 		}
 	}
 	n.applied.Store(snap.Metadata.Index)
+	n.settleSnapshot(snap.Metadata.Index)
 	n.log.Info("installed snapshot", "index", snap.Metadata.Index, "term", snap.Metadata.Term)
 	return nil
 }
@@ -203,11 +203,6 @@ func (n *Node) HandleMessage(m pb.Message) {
 	case n.recvc <- m:
 	case <-n.stopc:
 	}
-}
-
-// HandleRequest answers forwarded requests; none are defined yet.
-func (n *Node) HandleRequest(ctx context.Context, from uint64, payload []byte) ([]byte, error) {
-	return nil, fmt.Errorf("node: no request handler for a request from %d", from)
 }
 
 // ReportUnreachable tells raft a peer could not be reached.

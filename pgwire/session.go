@@ -381,7 +381,7 @@ func (s *session) propose(cmd fsm.Command) (*fsm.Result, *pgerror.Error) {
 	defer cancel()
 	v, err := s.srv.cfg.Cluster.Propose(ctx, cmd.Marshal())
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && !definiteClusterError(err) {
 			return nil, pgerror.New("08007", "the write was proposed but its outcome is unknown after %s (it may still commit): %v", proposeTimeout, err)
 		}
 		return nil, clusterError(err)
@@ -721,12 +721,23 @@ func clusterError(err error) *pgerror.Error {
 		return pgerror.New("57P03", "no leader is known right now; retry shortly (%v)", err)
 	case strings.Contains(msg, "stopped"):
 		return pgerror.New("57P01", "the node is shutting down (%v)", err)
+	case strings.Contains(msg, "outcome is unknown"):
+		e := pgerror.New("08007", "the write's outcome is unknown: it may or may not have committed")
+		e.Detail = msg
+		return e
 	case strings.Contains(msg, "dropped"), strings.Contains(msg, "leadership changed"):
 		e := pgerror.New("40001", "the write was not committed because leadership changed; retry the transaction")
 		e.Detail = msg
 		return e
 	}
 	return pgerror.New("XX000", "%v", err)
+}
+
+// definiteClusterError reports whether err says the write certainly did
+// not commit.
+func definiteClusterError(err error) bool {
+	msg := err.Error()
+	return !strings.Contains(msg, "outcome is unknown") && (strings.Contains(msg, "dropped") || strings.Contains(msg, "no leader"))
 }
 
 func retryableRead(err error) bool {

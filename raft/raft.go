@@ -40,6 +40,10 @@ func (s StateType) String() string {
 // or the node was removed. The caller may retry.
 var ErrProposalDropped = errors.New("raft proposal dropped")
 
+// ErrNotLeader is returned by RawNode.ProposeLocal on a node that is not
+// the leader.
+var ErrNotLeader = errors.New("raft: not the leader")
+
 // campaignType says why a node campaigns. campaignTransfer is also the
 // Context of vote requests caused by a leadership transfer, which voters
 // grant even while they believe a leader is alive.

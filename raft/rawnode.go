@@ -101,6 +101,24 @@ func (rn *RawNode) Propose(data []byte) error {
 	return rn.raft.Step(pb.Message{Type: pb.MsgProp, From: rn.raft.id, Entries: []pb.Entry{{Data: data}}})
 }
 
+// ProposeLocal appends e (a normal entry or a conf change) to this
+// leader's log and returns the index and term it was appended at. Unlike
+// Propose it never forwards: a node that is not the leader returns
+// ErrNotLeader and changes nothing. Knowing the position lets the caller
+// tell a lost proposal from a slow one: if the entry later committed at
+// index has another term, the proposal will never commit.
+func (rn *RawNode) ProposeLocal(e pb.Entry) (index, term uint64, err error) {
+	r := rn.raft
+	if r.state != StateLeader {
+		return 0, 0, ErrNotLeader
+	}
+	e.Index, e.Term = 0, 0
+	if err := r.Step(pb.Message{Type: pb.MsgProp, From: r.id, Entries: []pb.Entry{e}}); err != nil {
+		return 0, 0, err
+	}
+	return r.raftLog.lastIndex(), r.Term, nil
+}
+
 // ProposeConfChange proposes a membership change. Only one change may be
 // pending at a time; a second one is replaced by an empty entry.
 func (rn *RawNode) ProposeConfChange(cc pb.ConfChangeV2) error {
