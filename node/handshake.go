@@ -147,6 +147,7 @@ type dialParams struct {
 	from         uint64
 	advertise    string
 	tls          *tls.Config
+	fromIP       net.IP // nil: the OS chooses
 	timeout      time.Duration
 	maxFrameSize int
 }
@@ -163,12 +164,15 @@ func dialNode(ctx context.Context, dp dialParams, to uint64, addr string, p purp
 	}
 	var nc net.Conn
 	var err error
+	nd := &net.Dialer{}
+	if dp.fromIP != nil {
+		nd.LocalAddr = &net.TCPAddr{IP: dp.fromIP}
+	}
 	if dp.tls != nil {
-		d := tls.Dialer{Config: dp.tls}
+		d := tls.Dialer{NetDialer: nd, Config: dp.tls}
 		nc, err = d.DialContext(ctx, "tcp", addr)
 	} else {
-		var d net.Dialer
-		nc, err = d.DialContext(ctx, "tcp", addr)
+		nc, err = nd.DialContext(ctx, "tcp", addr)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("dial node %d at %s: %w", to, addr, err)

@@ -79,6 +79,10 @@ type TransportConfig struct {
 	// tls.RequireAndVerifyClientCert, ClientCAs, RootCAs and Certificates.
 	// Nil means plain TCP.
 	TLS *tls.Config
+	// DialFrom is the local IP address outbound connections are made from
+	// (on a host with several addresses, the one peers' firewalls expect).
+	// Empty: the operating system chooses.
+	DialFrom string
 	// MaxFrameSize limits a frame's payload, in both directions (default
 	// DefaultMaxFrameSize, 16 MiB). A raft message larger than this cannot
 	// be sent; snapshots are chunked below it.
@@ -117,6 +121,8 @@ func (cfg *TransportConfig) validate() error {
 		return fmt.Errorf("node transport: PeerQueueSize %d is negative", cfg.PeerQueueSize)
 	case cfg.DialTimeout < 0 || cfg.WriteTimeout < 0:
 		return errors.New("node transport: timeouts must not be negative")
+	case cfg.DialFrom != "" && net.ParseIP(cfg.DialFrom) == nil:
+		return fmt.Errorf("node transport: DialFrom %q is not an IP address", cfg.DialFrom)
 	}
 	if cfg.MaxFrameSize == 0 {
 		cfg.MaxFrameSize = DefaultMaxFrameSize
@@ -177,6 +183,7 @@ func NewTransport(cfg TransportConfig) (*Transport, error) {
 			from:         cfg.NodeID,
 			advertise:    cmp.Or(cfg.AdvertiseAddr, cfg.ListenAddr),
 			tls:          cfg.TLS,
+			fromIP:       net.ParseIP(cfg.DialFrom),
 			timeout:      cfg.DialTimeout,
 			maxFrameSize: cfg.MaxFrameSize,
 		},

@@ -67,6 +67,7 @@ func TestNewTransportValidatesConfig(t *testing.T) {
 		{NodeID: 1, ClusterID: strings.Repeat("x", 300), Handler: h},
 		{NodeID: 1, ClusterID: "c", Handler: h, MaxFrameSize: 100},
 		{NodeID: 1, ClusterID: "c", Handler: h, PeerQueueSize: -1},
+		{NodeID: 1, ClusterID: "c", Handler: h, DialFrom: "localhost"},
 	} {
 		if _, err := NewTransport(cfg); err == nil {
 			t.Errorf("NewTransport(%+v) accepted an invalid config", cfg)
@@ -257,5 +258,25 @@ func TestTransportCloseAndRemovePeer(t *testing.T) {
 	}
 	if err := a.tr.Start(); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Start after Close: %v, want ErrClosed", err)
+	}
+}
+
+// With DialFrom set, peers see our connections come from that address.
+func TestTransportDialsFromConfiguredAddress(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	a := startNode(t, 1, "c", TransportConfig{DialFrom: "127.0.0.7"})
+	a.tr.AddPeer(2, l.Addr().String())
+	a.tr.Send([]pb.Message{heartbeat(1, 2, 1)})
+	c, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if host, _, _ := net.SplitHostPort(c.RemoteAddr().String()); host != "127.0.0.7" {
+		t.Fatalf("connection from %s, want 127.0.0.7", c.RemoteAddr())
 	}
 }

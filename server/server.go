@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,7 +30,10 @@ type Config struct {
 	DataDir  string
 	PGAddr   string
 	RaftAddr string
-	HTTPAddr string
+	// RaftDialFrom is the local IP address connections to other nodes are
+	// made from (default: the operating system's choice).
+	RaftDialFrom string
+	HTTPAddr     string
 	// Cluster is the bootstrap membership (id -> raft address). Empty
 	// means a single-node cluster of this node, unless Join is set.
 	Cluster map[uint64]string
@@ -126,7 +130,7 @@ func New(cfg Config) (*Server, error) {
 		DataDir:      cfg.DataDir,
 		Store:        s.store,
 		Machine:      s.machine,
-		Transport:    node.TransportConfig{ListenAddr: cfg.RaftAddr},
+		Transport:    node.TransportConfig{ListenAddr: cfg.RaftAddr, DialFrom: cfg.RaftDialFrom},
 		Peers:        peers,
 		TickInterval: cfg.TickInterval,
 		Logger:       cfg.Logger,
@@ -168,6 +172,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /cluster", s.handleClusterInfo)
 	mux.HandleFunc("POST /join", s.handleJoin)
 	mux.HandleFunc("POST /promote", s.handlePromote)
+	mux.HandleFunc("GET /checksum", s.handleChecksum)
 	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	return s, nil
 }
@@ -279,6 +284,19 @@ type clusterInfo struct {
 func (s *Server) handleClusterInfo(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(clusterInfo{ClusterID: s.id.ClusterID, NodeID: s.cfg.NodeID, Leader: s.node.Leader()})
+}
+
+// handleChecksum reports the logical checksum of the data and the index
+// it was taken at, so replicas can be compared (equal indexes must give
+// equal checksums).
+func (s *Server) handleChecksum(w http.ResponseWriter, r *http.Request) {
+	sum, index, err := s.machine.Checksum(r.Context())
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"applied_index": index, "checksum": hex.EncodeToString(sum[:])})
 }
 
 func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {

@@ -48,6 +48,7 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "data-dir", Value: "sqlraft-data", EnvVars: []string{"SQLRAFT_DATA_DIR"}, Usage: "where the node keeps its data"},
 			&cli.StringFlag{Name: "pg-addr", Value: "127.0.0.1:5433", EnvVars: []string{"SQLRAFT_PG_ADDR"}, Usage: "PostgreSQL protocol address"},
 			&cli.StringFlag{Name: "raft-addr", Value: "127.0.0.1:7433", EnvVars: []string{"SQLRAFT_RAFT_ADDR"}, Usage: "node-to-node address"},
+			&cli.StringFlag{Name: "raft-dial-from", EnvVars: []string{"SQLRAFT_RAFT_DIAL_FROM"}, Usage: "local IP address to connect to other nodes from (default: the system's choice)"},
 			&cli.StringFlag{Name: "http-addr", Value: "127.0.0.1:8433", EnvVars: []string{"SQLRAFT_HTTP_ADDR"}, Usage: "HTTP address (/readyz, /healthz, /status, /metrics)"},
 			&cli.StringFlag{Name: "cluster", EnvVars: []string{"SQLRAFT_CLUSTER"}, Usage: `bootstrap membership, "1=host:7433,2=host:7434,3=host:7435" (ignored once the data dir is initialised)`},
 			&cli.StringFlag{Name: "join", EnvVars: []string{"SQLRAFT_JOIN"}, Usage: "HTTP address of a running member to join as a learner, then be promoted"},
@@ -62,17 +63,18 @@ func serveCommand() *cli.Command {
 			}
 			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 			s, err := server.New(server.Config{
-				NodeID:    c.Uint64("node-id"),
-				DataDir:   c.String("data-dir"),
-				PGAddr:    c.String("pg-addr"),
-				RaftAddr:  c.String("raft-addr"),
-				HTTPAddr:  c.String("http-addr"),
-				Cluster:   peers,
-				Join:      c.String("join"),
-				Insecure:  c.Bool("insecure"),
-				PGTLSCert: c.String("pg-tls-cert"),
-				PGTLSKey:  c.String("pg-tls-key"),
-				Logger:    log,
+				NodeID:       c.Uint64("node-id"),
+				DataDir:      c.String("data-dir"),
+				PGAddr:       c.String("pg-addr"),
+				RaftAddr:     c.String("raft-addr"),
+				RaftDialFrom: c.String("raft-dial-from"),
+				HTTPAddr:     c.String("http-addr"),
+				Cluster:      peers,
+				Join:         c.String("join"),
+				Insecure:     c.Bool("insecure"),
+				PGTLSCert:    c.String("pg-tls-cert"),
+				PGTLSKey:     c.String("pg-tls-key"),
+				Logger:       log,
 			})
 			if err != nil {
 				return err
