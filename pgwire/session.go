@@ -239,6 +239,15 @@ func (s *session) run(ctx context.Context, p *prepared, params []fsm.Value) (*re
 	case dialect.CmdSavepoint, dialect.CmdRelease, dialect.CmdRollbackTo:
 		return s.savepoint(ctx, p)
 	}
+	if info.Locking {
+		if s.tx == nil {
+			if info.Command == dialect.CmdLock {
+				return nil, pgerror.New("25P01", "LOCK TABLE can only be used in transaction blocks")
+			}
+		} else if err := s.tx.lock(ctx, s, p); err != nil {
+			return nil, err
+		}
+	}
 	if p.tr.SQL == "" {
 		return s.sessionCommand(ctx, p)
 	}
@@ -583,6 +592,9 @@ func (s *session) sessionCommand(ctx context.Context, p *prepared) (*result, *pg
 			delete(s.stmts, info.Name)
 		}
 		return &result{tag: "DEALLOCATE" + map[bool]string{true: " ALL"}[info.All]}, nil
+	case dialect.CmdLock:
+		// run took the lock: the transaction holds the write gate.
+		return &result{tag: info.Tag}, nil
 	case dialect.CmdVacuum, dialect.CmdAnalyze, dialect.CmdCheckpoint:
 		// SQLite needs none of these for correctness; accept them so
 		// tools (pgbench) that send them carry on.

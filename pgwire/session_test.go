@@ -287,6 +287,72 @@ func TestTransactions(t *testing.T) {
 		tx.Rollback(ctx)
 	})
 
+	t.Run("SELECT FOR UPDATE holds the rows until commit: no 40001", func(t *testing.T) {
+		var before int
+		if err := c.QueryRow(ctx, "SELECT balance FROM acct WHERE id = 1").Scan(&before); err != nil {
+			t.Fatal(err)
+		}
+		tx, _ := c.Begin(ctx)
+		defer tx.Rollback(ctx)
+		var b int
+		if err := tx.QueryRow(ctx, "SELECT balance FROM acct WHERE id = 1 FOR UPDATE").Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		// Another writer waits for the lock instead of overtaking us.
+		otherDone := make(chan error, 1)
+		go func() {
+			_, err := other.Exec(ctx, "UPDATE acct SET balance = balance + 1 WHERE id = 1")
+			otherDone <- err
+		}()
+		select {
+		case err := <-otherDone:
+			t.Fatalf("a concurrent write went through a FOR UPDATE lock: %v", err)
+		case <-time.After(200 * time.Millisecond):
+		}
+		if _, err := tx.Exec(ctx, "UPDATE acct SET balance = $1 WHERE id = 1", b+10); err != nil {
+			t.Fatalf("write after SELECT FOR UPDATE: %v", err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-otherDone; err != nil {
+			t.Fatal(err)
+		}
+		var after int
+		if err := c.QueryRow(ctx, "SELECT balance FROM acct WHERE id = 1").Scan(&after); err != nil || after != before+11 {
+			t.Fatalf("balance %d (%v), want %d: both increments", after, err, before+11)
+		}
+	})
+
+	t.Run("LOCK TABLE: only in a transaction block, and it locks", func(t *testing.T) {
+		if _, err := c.Exec(ctx, "LOCK TABLE acct IN EXCLUSIVE MODE"); pgCode(err) != "25P01" {
+			t.Fatalf("LOCK outside a block: %v, want 25P01", err)
+		}
+		tx, _ := c.Begin(ctx)
+		defer tx.Rollback(ctx)
+		var b int
+		if err := tx.QueryRow(ctx, "SELECT balance FROM acct WHERE id = 1").Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(ctx, "LOCK TABLE acct"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE acct SET balance = $1 WHERE id = 1", b); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ro, err := c.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ro.Rollback(ctx)
+		if _, err := ro.Exec(ctx, "SELECT * FROM acct FOR UPDATE"); pgCode(err) != "25006" {
+			t.Fatalf("FOR UPDATE in a read-only transaction: %v, want 25006", err)
+		}
+	})
+
 	t.Run("multi-statement query is one implicit transaction", func(t *testing.T) {
 		_, err := c.PgConn().Exec(ctx, "INSERT INTO acct VALUES (20, 1); INSERT INTO acct VALUES (1, 1)").ReadAll()
 		if pgCode(err) != "23505" {

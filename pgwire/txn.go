@@ -211,6 +211,31 @@ func (t *txn) write(ctx context.Context, s *session, p *prepared, params []fsm.V
 	return t.exec(ctx, s, p, params)
 }
 
+// lock enters the write phase for SELECT ... FOR UPDATE / FOR SHARE and
+// LOCK TABLE. PostgreSQL's row locks promise that what the transaction
+// read under them does not change before it commits; holding the write
+// gate from here on keeps that promise, so the transaction's later writes
+// do not fail with 40001 because someone wrote in between.
+func (t *txn) lock(ctx context.Context, s *session, p *prepared) *pgerror.Error {
+	if t.wtx != nil {
+		return nil
+	}
+	if err := s.requireLeader(p); err != nil {
+		return err
+	}
+	if t.readOnly {
+		return pgerror.New("25006", "cannot execute %s in a read-only transaction", lockVerb(p))
+	}
+	return t.startWrite(ctx, s)
+}
+
+func lockVerb(p *prepared) string {
+	if p.tr.Info.Command == dialect.CmdLock {
+		return "LOCK TABLE"
+	}
+	return "SELECT FOR UPDATE"
+}
+
 // startWrite enters the write phase.
 func (t *txn) startWrite(ctx context.Context, s *session) *pgerror.Error {
 	release, err := s.srv.gate.acquireExclusive(ctx)
