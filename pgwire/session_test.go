@@ -324,6 +324,33 @@ func TestTransactions(t *testing.T) {
 		}
 	})
 
+	t.Run("READ COMMITTED: each statement sees the latest commit; no 40001", func(t *testing.T) {
+		tx, err := c.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		var b1, b2 int
+		if err := tx.QueryRow(ctx, "SELECT balance FROM acct WHERE id = 1").Scan(&b1); err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, other, "UPDATE acct SET balance = balance + 1 WHERE id = 1")
+		if err := tx.QueryRow(ctx, "SELECT balance FROM acct WHERE id = 1").Scan(&b2); err != nil || b2 != b1+1 {
+			t.Fatalf("second read in READ COMMITTED: %d (%v), want %d", b2, err, b1+1)
+		}
+		mustExec(t, other, "UPDATE acct SET balance = balance + 1 WHERE id = 1")
+		if _, err := tx.Exec(ctx, "UPDATE acct SET balance = balance + 10 WHERE id = 1"); err != nil {
+			t.Fatalf("write after an overtaken read in READ COMMITTED: %v", err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var after int
+		if err := c.QueryRow(ctx, "SELECT balance FROM acct WHERE id = 1").Scan(&after); err != nil || after != b1+12 {
+			t.Fatalf("balance %d (%v), want %d", after, err, b1+12)
+		}
+	})
+
 	t.Run("LOCK TABLE: only in a transaction block, and it locks", func(t *testing.T) {
 		if _, err := c.Exec(ctx, "LOCK TABLE acct IN EXCLUSIVE MODE"); pgCode(err) != "25P01" {
 			t.Fatalf("LOCK outside a block: %v, want 25P01", err)

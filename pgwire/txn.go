@@ -160,6 +160,15 @@ func (s *session) rollback() {
 	}
 }
 
+// readCommitted reports whether the transaction runs at READ COMMITTED
+// (or READ UNCOMMITTED, which PostgreSQL treats alike): each statement
+// reads the latest committed state, and a write after reads does not
+// fail because others wrote since, as in PostgreSQL. The default,
+// SERIALIZABLE, reads one snapshot and fails with 40001 instead.
+func (t *txn) readCommitted() bool {
+	return t.isolation == "read committed" || t.isolation == "read uncommitted"
+}
+
 func (t *txn) lostErr() *pgerror.Error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -170,6 +179,11 @@ func (t *txn) lostErr() *pgerror.Error {
 func (t *txn) read(ctx context.Context, s *session, p *prepared, params []fsm.Value) (*result, *pgerror.Error) {
 	if t.wtx != nil {
 		return t.exec(ctx, s, p, params)
+	}
+	if t.rtx != nil && t.readCommitted() {
+		// Each statement sees what was committed before it began.
+		_ = t.rtx.Close()
+		t.rtx = nil
 	}
 	if t.rtx == nil {
 		if err := s.readBarrier(ctx); err != nil {
@@ -257,7 +271,7 @@ func (t *txn) startWrite(ctx context.Context, s *session) *pgerror.Error {
 		snap := t.rtx.Index()
 		_ = t.rtx.Close()
 		t.rtx = nil
-		if snap != wtx.Index() {
+		if snap != wtx.Index() && !t.readCommitted() {
 			_ = wtx.Rollback()
 			release()
 			e := pgerror.New("40001", "could not serialize access due to concurrent update")
