@@ -287,6 +287,36 @@ func TestTransactions(t *testing.T) {
 		tx.Rollback(ctx)
 	})
 
+	t.Run("writes that did not change what the transaction read do not fail it", func(t *testing.T) {
+		tx, _ := c.Begin(ctx)
+		defer tx.Rollback(ctx)
+		var b int
+		if err := tx.QueryRow(ctx, "SELECT balance FROM acct WHERE id = $1", 1).Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, other, "UPDATE acct SET balance = balance + 1 WHERE id = 2")
+		if _, err := tx.Exec(ctx, "UPDATE acct SET balance = $1 WHERE id = 1", b-1); err != nil {
+			t.Fatalf("write after an unrelated concurrent write: %v", err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+
+		// A read whose answer changed fails the transaction, even if no
+		// row it returned changed: here a row was added.
+		tx2, _ := c.Begin(ctx)
+		defer tx2.Rollback(ctx)
+		var n int
+		if err := tx2.QueryRow(ctx, "SELECT count(*) FROM acct WHERE balance >= 0").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, other, "INSERT INTO acct VALUES (99, 5)")
+		if _, err := tx2.Exec(ctx, "UPDATE acct SET balance = $1 WHERE id = 1", n); pgCode(err) != "40001" {
+			t.Fatalf("write after a phantom: %v, want 40001", err)
+		}
+		mustExec(t, other, "DELETE FROM acct WHERE id = 99")
+	})
+
 	t.Run("SELECT FOR UPDATE holds the rows until commit: no 40001", func(t *testing.T) {
 		var before int
 		if err := c.QueryRow(ctx, "SELECT balance FROM acct WHERE id = 1").Scan(&before); err != nil {

@@ -1,7 +1,10 @@
 package pgwire
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,8 +18,9 @@ import (
 //
 // It starts in the read phase: reads see one snapshot (an fsm.ReadTx).
 // The first write moves it to the write phase at the leader: it takes the
-// write gate exclusively, checks that nothing was written since its
-// snapshot (else 40001, as SQLite's BUSY_SNAPSHOT), and runs on the apply
+// write gate exclusively; if anything was written since its snapshot, it
+// runs its reads again on the latest state and fails with 40001 unless
+// each returns what it returned before; then it runs on the apply
 // connection (an fsm.WriteTx), reading its own writes. COMMIT proposes
 // the recorded statements as one log entry and answers once it is applied.
 type txn struct {
@@ -43,6 +47,13 @@ type txn struct {
 	lost      *pgerror.Error
 	stopWatch func()
 	ddl       bool
+
+	// reads are the read phase's reads and their rows (serializable
+	// transactions only); unvalidated is set when they were too many to
+	// keep. readCells counts the values kept.
+	reads       []readRecord
+	readCells   int
+	unvalidated bool
 }
 
 func (s *session) newTxn(implicit bool, mode dialect.TxnMode) *txn {
@@ -199,7 +210,68 @@ func (t *txn) read(ctx context.Context, s *session, p *prepared, params []fsm.Va
 	if err != nil {
 		return nil, s.convertErr(ctx, err)
 	}
+	if !t.readCommitted() {
+		t.recordRead(p.tr.SQL, params, rows.Values)
+	}
 	return rowsResult(p, rows.Columns, rows.Values, 0), nil
+}
+
+// readRecord is a read of the read phase with what it returned, kept so
+// that the first write can check it against the latest state.
+type readRecord struct {
+	sql    string
+	params []fsm.Value
+	rows   [][]fsm.Value
+}
+
+// maxValidatedCells bounds the values a transaction keeps from its reads;
+// beyond it, any write since its snapshot fails the transaction (40001).
+const maxValidatedCells = 10000
+
+func (t *txn) recordRead(sql string, params []fsm.Value, rows [][]fsm.Value) {
+	if t.unvalidated {
+		return
+	}
+	cells := 0
+	for _, r := range rows {
+		cells += len(r)
+	}
+	if t.readCells+cells > maxValidatedCells {
+		t.unvalidated, t.reads = true, nil
+		return
+	}
+	t.readCells += cells
+	kept := make([]fsm.Value, len(params))
+	for i, v := range params {
+		if v.Kind() == fsm.KindBlob {
+			v = fsm.BlobValue(bytes.Clone(v.Blob()))
+		}
+		kept[i] = v
+	}
+	t.reads = append(t.reads, readRecord{sql: sql, params: kept, rows: rows})
+}
+
+// readsStillHold runs the read phase's reads again on the write
+// connection, which holds the latest state: if each returns what it
+// returned before, the transaction is as if it had started now, and it
+// stays serializable although others wrote since its snapshot.
+func (t *txn) readsStillHold(ctx context.Context, wtx *fsm.WriteTx, reads []readRecord) bool {
+	if t.unvalidated {
+		return false
+	}
+	for _, rec := range reads {
+		r := wtx.Exec(ctx, fsm.Statement{SQL: rec.sql, Params: rec.params})
+		if r.Err != nil || !sameRows(r.Rows, rec.rows) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameRows(a, b [][]fsm.Value) bool {
+	return slices.EqualFunc(a, b, func(x, y []fsm.Value) bool {
+		return slices.EqualFunc(x, y, fsm.Value.Equal)
+	})
 }
 
 // write runs a write inside the transaction, entering the write phase
@@ -271,11 +343,13 @@ func (t *txn) startWrite(ctx context.Context, s *session) *pgerror.Error {
 		snap := t.rtx.Index()
 		_ = t.rtx.Close()
 		t.rtx = nil
-		if snap != wtx.Index() && !t.readCommitted() {
+		reads := t.reads
+		t.reads = nil
+		if snap != wtx.Index() && !t.readCommitted() && !t.readsStillHold(ctx, wtx, reads) {
 			_ = wtx.Rollback()
 			release()
 			e := pgerror.New("40001", "could not serialize access due to concurrent update")
-			e.Detail = "Another transaction wrote after this transaction's first read and before its first write."
+			e.Detail = fmt.Sprintf("Another transaction changed what this transaction read (%d reads checked) after its first read and before its first write.", len(reads))
 			e.Hint = "Retry the transaction."
 			return e
 		}
