@@ -27,7 +27,8 @@ import (
 )
 
 // A three-node cluster of real processes runs a register workload and a
-// bank workload while a nemesis kills, pauses and partitions nodes. The
+// bank workload while a nemesis kills (one node, a majority or all),
+// pauses and partitions nodes. The
 // register history must be linearizable (porcupine), every bank read must
 // see the same total, and after the faults heal every replica must hold
 // byte-identical content.
@@ -387,7 +388,7 @@ func (n *nemesis) run(d time.Duration) {
 func (n *nemesis) one() {
 	c := n.c
 	victim := n.rnd.IntN(c.n)
-	kind := n.rnd.IntN(6)
+	kind := n.rnd.IntN(7)
 	if kind%2 == 1 { // the odd kinds target the leader
 		if l := c.leader(); l >= 0 {
 			victim = l
@@ -410,6 +411,19 @@ func (n *nemesis) one() {
 		c.isolate(victim)
 		time.Sleep(hold)
 		c.healAll()
+	case 6:
+		// A majority, or every node, at once: the cluster must come back
+		// from its disks alone.
+		count := 2 + n.rnd.IntN(c.n-1)
+		victims := n.rnd.Perm(c.n)[:count]
+		n.log = append(n.log, fmt.Sprintf("kill %v", plusOne(victims)))
+		for _, v := range victims {
+			c.kill(v)
+		}
+		time.Sleep(hold)
+		for _, v := range victims {
+			c.start(v)
+		}
 	case 5:
 		if n.rnd.IntN(2) == 0 {
 			n.log = append(n.log, fmt.Sprintf("isolate %d", victim+1))
@@ -421,6 +435,14 @@ func (n *nemesis) one() {
 		time.Sleep(hold)
 		c.healAll()
 	}
+}
+
+func plusOne(ids []int) []int {
+	out := make([]int, len(ids))
+	for i, id := range ids {
+		out[i] = id + 1
+	}
+	return out
 }
 
 const (
