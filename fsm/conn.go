@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"unsafe"
 
 	"modernc.org/sqlite"
 )
@@ -116,6 +117,17 @@ func args(params []Value) []driver.NamedValue {
 
 // collect reads all rows, with column names, declared types and sources.
 func collect(rows driver.Rows) (cols []Column, out [][]Value, err error) {
+	return collectLimited(rows, 0)
+}
+
+// valueOverhead approximates the memory of a Value besides its text or
+// blob.
+const valueOverhead = int64(unsafe.Sizeof(Value{}))
+
+// collectLimited is collect that stops with ErrResultTooLarge once the
+// rows would take more than limit bytes (0: no limit).
+func collectLimited(rows driver.Rows, limit int64) (cols []Column, out [][]Value, err error) {
+	var size int64
 	names := rows.Columns()
 	cols = make([]Column, len(names))
 	dt, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)
@@ -140,6 +152,11 @@ func collect(rows driver.Rows) (cols []Column, out [][]Value, err error) {
 		row := make([]Value, len(dest))
 		for i, v := range dest {
 			row[i] = fromDriver(v)
+			size += valueOverhead + int64(len(row[i].s)+len(row[i].b))
+		}
+		if limit > 0 && size > limit {
+			rows.Close()
+			return cols, nil, fmt.Errorf("%w (%d bytes)", ErrResultTooLarge, limit)
 		}
 		out = append(out, row)
 	}

@@ -28,7 +28,19 @@ type Options struct {
 	// the apply connection) when it opens; the zero value adds nothing.
 	// The SQL front end installs its PostgreSQL catalog with it.
 	ReadSetup ReadSetup
+	// MaxResultBytes bounds the memory one read's rows may take (about 64
+	// bytes a value plus its text or blob); a larger result fails with
+	// ErrResultTooLarge instead of exhausting the node's memory. 0 means
+	// DefaultMaxResultBytes.
+	MaxResultBytes int64
 }
+
+// DefaultMaxResultBytes is the default Options.MaxResultBytes.
+const DefaultMaxResultBytes = 1 << 30
+
+// ErrResultTooLarge is returned by a read whose rows exceed
+// Options.MaxResultBytes.
+var ErrResultTooLarge = errors.New("fsm: the result is larger than the read result limit")
 
 // FSM is the SQLite state machine of one node. It implements the node's
 // StateMachine interface (Apply, AppliedIndex, Snapshot, Restore). Apply
@@ -99,6 +111,9 @@ func Open(dir string, opts Options) (*FSM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fsm: %w", err)
 	}
+	if opts.MaxResultBytes <= 0 {
+		opts.MaxResultBytes = DefaultMaxResultBytes
+	}
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 4
 	}
@@ -135,7 +150,7 @@ func (f *FSM) openConns() error {
 		a.close()
 		return fmt.Errorf("fsm: open %s: %w", f.path, err)
 	}
-	rc, err := newReadConnector(readDSN(f.path), f.opts.ReadSetup)
+	rc, err := newReadConnector(readDSN(f.path), f.opts.ReadSetup, f.opts.MaxResultBytes)
 	if err != nil {
 		v.close()
 		a.close()

@@ -100,6 +100,8 @@ type readerConn struct {
 	// schema change), so the mode is part of the key: a statement
 	// compiled for the front end's system reads never serves a client.
 	stmts map[stmtKey]driver.Stmt
+	// maxResult bounds the bytes of one query's rows (0: no bound).
+	maxResult int64
 }
 
 type stmtKey struct {
@@ -237,11 +239,14 @@ func (r *readerConn) query(ctx context.Context, q string, params []Value) (*Rows
 	if err == nil {
 		var rows driver.Rows
 		if rows, err = st.(driver.StmtQueryContext).QueryContext(ctx, args(params)); err == nil {
-			out.Columns, out.Values, err = collect(rows)
+			out.Columns, out.Values, err = collectLimited(rows, r.maxResult)
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrResultTooLarge) {
 			r.forget(q)
 		}
+	}
+	if errors.Is(err, ErrResultTooLarge) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, r.readError(ctx, err)

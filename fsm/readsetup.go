@@ -59,14 +59,15 @@ func (c *connReader) Query(q string, params ...Value) (*Rows, error) {
 // the registered "sqlite" driver, or with a ReadSetup through a private
 // driver per connection.
 type readConnector struct {
-	dsn   string
-	inner driver.Connector
-	setup ReadSetup
+	dsn       string
+	inner     driver.Connector
+	setup     ReadSetup
+	maxResult int64
 }
 
-func newReadConnector(dsn string, setup ReadSetup) (readConnector, error) {
+func newReadConnector(dsn string, setup ReadSetup, maxResult int64) (readConnector, error) {
 	inner, err := sqlite.NewConnector(dsn)
-	return readConnector{dsn: dsn, inner: inner, setup: setup}, err
+	return readConnector{dsn: dsn, inner: inner, setup: setup, maxResult: maxResult}, err
 }
 
 func (c readConnector) Driver() driver.Driver { return c.inner.Driver() }
@@ -97,7 +98,7 @@ func (c readConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		dc.Close()
 		return nil, fmt.Errorf("fsm: SQLite driver connection %T lacks the expected methods", dc)
 	}
-	r := &readerConn{rawConn: raw}
+	r := &readerConn{rawConn: raw, maxResult: c.maxResult}
 	cr.conn = r
 	if err := raw.RegisterAuthorizer(r.authorize); err != nil {
 		dc.Close()

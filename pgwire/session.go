@@ -196,6 +196,11 @@ func (s *session) convertErr(ctx context.Context, err error) *pgerror.Error {
 	if errors.As(err, &pe) {
 		return pe
 	}
+	if errors.Is(err, fsm.ErrResultTooLarge) {
+		e := pgerror.New("54000", "the query's result is too large to hold in memory (%v)", err)
+		e.Hint = "Add a LIMIT or a narrower WHERE clause, or read the rows in pages (WHERE key > last key ORDER BY key LIMIT n)."
+		return e
+	}
 	if errors.Is(err, fsm.ErrRestored) {
 		e := pgerror.New("40001", "the transaction's snapshot ended: this node installed a snapshot from the leader")
 		e.Hint = "Retry the transaction."

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"sqlraft/server"
 )
 
 func pgCode(err error) string {
@@ -479,6 +481,24 @@ func TestConcurrentWritersAndTransactions(t *testing.T) {
 	}
 	if n != committed || n != workers*each {
 		t.Fatalf("counter = %d, committed increments = %d, want %d: lost update", n, committed, workers*each)
+	}
+}
+
+// A result too large to hold fails with 54000 and a hint; the session
+// and the server go on.
+func TestOversizedResultFails(t *testing.T) {
+	ts := startServerWith(t, func(cfg *server.Config) { cfg.MaxResultBytes = 64 << 10 })
+	c := ts.connect(t, pgx.QueryExecModeExec)
+	ctx := context.Background()
+	mustExec(t, c, "CREATE TABLE big (id int PRIMARY KEY, v text)")
+	mustExec(t, c, "INSERT INTO big WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 2000) SELECT i, printf('%0100d', i) FROM s ORDER BY i")
+	var pe *pgconn.PgError
+	if _, err := c.Exec(ctx, "SELECT * FROM big"); !errors.As(err, &pe) || pe.Code != "54000" || pe.Hint == "" {
+		t.Fatalf("oversized result: %v, want 54000 with a hint", err)
+	}
+	var n int
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM big").Scan(&n); err != nil || n != 2000 {
+		t.Fatalf("after the refused read: %d, %v", n, err)
 	}
 }
 

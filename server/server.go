@@ -44,6 +44,9 @@ type Config struct {
 	// PGTLSCert and PGTLSKey, when both set, enable TLS for PostgreSQL
 	// clients (SSLRequest).
 	PGTLSCert, PGTLSKey string
+	// MaxResultBytes bounds the memory of one read's rows (default
+	// fsm.DefaultMaxResultBytes); a larger result fails with 54000.
+	MaxResultBytes int64
 	// TickInterval is raft's tick (default 100ms; elections take 10 to 20
 	// ticks).
 	TickInterval time.Duration
@@ -120,7 +123,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		return nil
 	}})
-	if s.machine, err = fsm.Open(filepath.Join(cfg.DataDir, "sql"), fsm.Options{Logger: s.log, ReadSetup: cat.ReadSetup()}); err != nil {
+	if s.machine, err = fsm.Open(filepath.Join(cfg.DataDir, "sql"), fsm.Options{Logger: s.log, ReadSetup: cat.ReadSetup(), MaxResultBytes: cfg.MaxResultBytes}); err != nil {
 		s.store.Close()
 		return nil, err
 	}

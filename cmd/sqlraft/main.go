@@ -54,6 +54,7 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "join", EnvVars: []string{"SQLRAFT_JOIN"}, Usage: "HTTP address of a running member to join as a learner, then be promoted"},
 			&cli.StringFlag{Name: "pg-tls-cert", EnvVars: []string{"SQLRAFT_PG_TLS_CERT"}, Usage: "PEM certificate for TLS with PostgreSQL clients"},
 			&cli.StringFlag{Name: "pg-tls-key", EnvVars: []string{"SQLRAFT_PG_TLS_KEY"}, Usage: "PEM private key for --pg-tls-cert"},
+			&cli.Int64Flag{Name: "max-result-bytes", Value: 1 << 30, EnvVars: []string{"SQLRAFT_MAX_RESULT_BYTES"}, Usage: "largest result one read may hold in memory; larger ones fail with SQLSTATE 54000"},
 			&cli.BoolFlag{Name: "insecure", EnvVars: []string{"SQLRAFT_INSECURE"}, Usage: "allow trust authentication on a non-loopback address"},
 		},
 		Action: func(c *cli.Context) error {
@@ -63,18 +64,19 @@ func serveCommand() *cli.Command {
 			}
 			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 			s, err := server.New(server.Config{
-				NodeID:       c.Uint64("node-id"),
-				DataDir:      c.String("data-dir"),
-				PGAddr:       c.String("pg-addr"),
-				RaftAddr:     c.String("raft-addr"),
-				RaftDialFrom: c.String("raft-dial-from"),
-				HTTPAddr:     c.String("http-addr"),
-				Cluster:      peers,
-				Join:         c.String("join"),
-				Insecure:     c.Bool("insecure"),
-				PGTLSCert:    c.String("pg-tls-cert"),
-				PGTLSKey:     c.String("pg-tls-key"),
-				Logger:       log,
+				NodeID:         c.Uint64("node-id"),
+				DataDir:        c.String("data-dir"),
+				PGAddr:         c.String("pg-addr"),
+				RaftAddr:       c.String("raft-addr"),
+				RaftDialFrom:   c.String("raft-dial-from"),
+				HTTPAddr:       c.String("http-addr"),
+				Cluster:        peers,
+				Join:           c.String("join"),
+				Insecure:       c.Bool("insecure"),
+				MaxResultBytes: c.Int64("max-result-bytes"),
+				PGTLSCert:      c.String("pg-tls-cert"),
+				PGTLSKey:       c.String("pg-tls-key"),
+				Logger:         log,
 			})
 			if err != nil {
 				return err
