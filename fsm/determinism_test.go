@@ -66,6 +66,18 @@ func matrixCases() []matrixCase {
 			sensitive: true,
 		},
 		{
+			name: "uuid_v4 and PostgreSQL functions",
+			entries: [][]string{
+				{"CREATE TABLE u(id TEXT PRIMARY KEY DEFAULT (uuid_v4(randomblob(16))), code TEXT, d TEXT)"},
+				{`INSERT INTO u(code, d) VALUES (lpad(hex(randomblob(2)), 8, '0'), date_trunc('hour', datetime('now'))),
+					(initcap(split_part('a b,c d', ',', 2)), date_part('epoch', datetime('now')))`},
+				{"INSERT INTO u(id, code) VALUES (uuid_v4(randomblob(16)), md5(randomblob(8)))"},
+			},
+			sensitive: true,
+			// Entry 2's clock: 2024-03-01 12:34:59.258 UTC.
+			want: []string{"'C D' | '1709296499.0'", "'2024-03-01 12:00:00'"},
+		},
+		{
 			name: "now forms",
 			entries: [][]string{
 				{"CREATE TABLE n(form TEXT PRIMARY KEY, v)"},

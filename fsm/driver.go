@@ -66,7 +66,10 @@ func registerApplyDriver() error {
 	if err := applyDriver.RegisterScalarFunction("randomblob", 1, randomblob); err != nil {
 		return err
 	}
-	return registerRegexp()
+	if err := registerFunctions(&applyDriver); err != nil {
+		return err
+	}
+	return registerDefaultFunctions()
 }
 
 // random is SQLite's random(): a 64-bit signed integer, never the most

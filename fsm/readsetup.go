@@ -82,7 +82,7 @@ func (c readConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		dc, err = c.inner.Connect(ctx)
 	} else {
 		d := new(sqlite.Driver)
-		if err = d.RegisterDeterministicScalarFunction("regexp", 2, regexpFunc); err == nil {
+		if err = registerFunctions(d); err == nil {
 			err = c.setup.Register(d, cr)
 		}
 		if err != nil {

@@ -64,11 +64,3 @@ func textOf(v driver.Value) string {
 		return fmt.Sprint(x)
 	}
 }
-
-// registerRegexp adds regexp() to the apply driver and to the readers'.
-func registerRegexp() error {
-	if err := applyDriver.RegisterDeterministicScalarFunction("regexp", 2, regexpFunc); err != nil {
-		return err
-	}
-	return sqlite.RegisterDeterministicScalarFunction("regexp", 2, regexpFunc)
-}

@@ -42,7 +42,8 @@ var sessionFunctions = setOf("now", "transaction_timestamp", "statement_timestam
 	"current_timestamp", "localtimestamp", "current_time", "localtime", "current_date", "random",
 	"version", "current_database", "current_catalog", "current_schema", "current_schemas",
 	"current_user", "session_user", "user", "current_role", "pg_is_in_recovery", "pg_backend_pid",
-	"inet_server_addr", "inet_client_addr", "inet_server_port", "inet_client_port", "current_setting")
+	"inet_server_addr", "inet_client_addr", "inet_server_port", "inet_client_port", "current_setting",
+	"gen_random_uuid", "uuid_generate_v4")
 
 // function rewrites calls the session answers from Options (version(),
 // current_user, ...), the current-time functions and keywords, random()
@@ -167,6 +168,12 @@ func (tr *translator) function(i, hi int) (int, bool, error) {
 		}
 	case "current_setting":
 		return tr.currentSetting(i, close, args)
+	case "gen_random_uuid", "uuid_generate_v4":
+		// randomblob() is the state machine's seeded generator on the
+		// replicated path, so every replica computes the same UUID.
+		if noArgs {
+			return lit("uuid_v4(randomblob(16))")
+		}
 	}
 	if to, ok := renamedFunctions[name]; ok && paren {
 		tr.out[i] = to
@@ -211,6 +218,61 @@ func (tr *translator) currentSetting(i, close int, args [][]Token) (int, bool, e
 		return 0, false, errorf(CodeUndefinedObject, tr.toks[i].Pos, "unrecognized configuration parameter %q", name)
 	}
 	return close + 1, true, nil
+}
+
+// keywordCall rewrites the calls whose arguments PostgreSQL separates
+// with a keyword: EXTRACT(field FROM source) becomes date_part('field',
+// source) and POSITION(substring IN string) becomes position(substring,
+// string), both functions every connection of the state machine has. It
+// reports false for a call of another shape (a plain function call of the
+// same name).
+func (tr *translator) keywordCall(i, hi int, name string) (int, bool, error) {
+	toks := tr.toks
+	open := i + 1
+	close := matchClose(toks[:hi], open)
+	if close < 0 {
+		return 0, false, syntaxError(toks[open])
+	}
+	sep := "from"
+	if name == "position" {
+		sep = "in"
+	}
+	at := -1
+	for j, depth := open+1, 0; j < close && at < 0; j++ {
+		switch t := toks[j]; {
+		case t.IsOp("(") || t.IsOp("["):
+			depth++
+		case t.IsOp(")") || t.IsOp("]"):
+			depth--
+		case depth == 0 && t.Is(sep):
+			at = j
+		}
+	}
+	if at < 0 {
+		return 0, false, nil
+	}
+	if at == open+1 || at+1 == close {
+		return 0, false, syntaxError(toks[at])
+	}
+	if name == "extract" {
+		if at != open+2 || !(toks[open+1].Kind == Ident || toks[open+1].Kind.IsString()) {
+			return 0, false, syntaxError(toks[open+1])
+		}
+		field := toks[open+1].Text
+		if toks[open+1].Kind.IsString() {
+			v, err := toks[open+1].Value()
+			if err != nil {
+				return 0, false, err
+			}
+			field = v
+		}
+		tr.out[i], tr.done[i] = "date_part", true
+		tr.replace(open+1, open+1, quoteString(strings.ToLower(foldIdent(field))))
+	} else {
+		tr.out[i], tr.done[i] = "position", true
+	}
+	tr.replace(at, at, ",")
+	return i + 2, true, nil
 }
 
 // trimCall rewrites PostgreSQL's TRIM([BOTH | LEADING | TRAILING] [chars]

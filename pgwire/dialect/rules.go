@@ -157,6 +157,12 @@ func (tr *translator) ident(i, lo, hi int) (int, error) {
 			if next(1).IsOp("(") {
 				return tr.trimCall(i, hi)
 			}
+		case "extract", "position":
+			if next(1).IsOp("(") {
+				if k, ok, err := tr.keywordCall(i, hi, name); ok || err != nil {
+					return k, err
+				}
+			}
 		case "public", "pg_catalog":
 			return tr.schemaPrefix(i, hi), nil
 		case "cast":

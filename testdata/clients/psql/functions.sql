@@ -1,0 +1,21 @@
+-- PostgreSQL's functions that SQLite lacks, in reads and in writes: every
+-- connection of the state machine has them, so a write computes on every
+-- replica what a read computes. The output must be what PostgreSQL 15
+-- prints.
+SELECT left('abcde', 2), right('abcde', 2), left('abcde', -1), lpad('7', 3, '0'), rpad('ab', 4, '.'), repeat('ab', 3), reverse('abc');
+SELECT initcap('hello wORLD-foo bar'), split_part('a,b,c', ',', 2), split_part('a,b,c', ',', -1), starts_with('sqlraft', 'sql');
+SELECT md5('sqlraft'), to_hex(255), chr(65), ascii('A'), translate('12345', '143', 'ax');
+SELECT regexp_replace('foobarbaz', 'b..', 'X'), regexp_replace('foobarbaz', 'b(.)(.)', '<\2\1>', 'g');
+SELECT encode('hello'::bytea, 'hex'), encode('hello'::bytea, 'base64');
+SELECT gcd(12, 18), lcm(4, 6), div(7, 2), greatest(1, 5, 3), least('b', 'a', 'c'), greatest(NULL, 2);
+SELECT extract(year FROM timestamp '2024-03-01 12:34:56'), date_part('dow', timestamp '2024-03-01 12:34:56'), date_trunc('month', timestamp '2024-03-15 12:34:56');
+SELECT position('raft' IN 'sqlraft'), position('x' IN 'sqlraft');
+SELECT make_date(2024, 2, 29);
+SELECT length(gen_random_uuid()::text), gen_random_uuid()::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
+DROP TABLE IF EXISTS fn_writes;
+CREATE TABLE fn_writes (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), code text NOT NULL, y int);
+INSERT INTO fn_writes (code, y) VALUES (lpad('42', 5, '0'), extract(year FROM timestamp '2024-03-01')), (upper(repeat('ab', 2)), date_part('month', timestamp '2024-03-01'));
+UPDATE fn_writes SET code = initcap(reverse(code)) WHERE y = 3;
+SELECT code, y, length(id::text) FROM fn_writes ORDER BY code;
+SELECT count(DISTINCT id) FROM fn_writes;
+DROP TABLE fn_writes;
