@@ -37,6 +37,8 @@ func All() []Func {
 		define("lpad", []int{2, 3}, strict(lpadFunc)),
 		define("make_date", []int{3}, strict(makeDateFunc)),
 		define("md5", []int{1}, strict(md5Func)),
+		define("pg_date_mi", []int{2}, strict(dateMinusFunc)),
+		define("pg_date_pl", []int{2}, strict(datePlusFunc)),
 		define("position", []int{2}, strict(positionFunc)),
 		define("quote_literal", []int{1}, strict(quoteLiteralFunc)),
 		define("quote_nullable", []int{1}, quoteNullableFunc),

@@ -305,7 +305,7 @@ func TestAllIsSortedFreshAndComplete(t *testing.T) {
 		t.Errorf("names not sorted and unique: %v", names)
 	}
 	want := []string{"ascii", "cbrt", "chr", "date_part", "date_trunc", "decode", "div", "encode",
-		"gcd", "greatest", "initcap", "lcm", "least", "left", "lpad", "make_date", "md5", "position",
+		"gcd", "greatest", "initcap", "lcm", "least", "left", "lpad", "make_date", "md5", "pg_date_mi", "pg_date_pl", "position",
 		"quote_literal", "quote_nullable", "regexp_count", "regexp_replace", "repeat", "reverse",
 		"right", "rpad", "sha224", "sha256", "sha384", "sha512", "split_part", "starts_with",
 		"to_hex", "translate", "uuid_v4"}

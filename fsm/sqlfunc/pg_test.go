@@ -108,6 +108,13 @@ var pgVerified = []struct {
 	{"to_hex", args(int64(math.MinInt64)), "8000000000000000", ""},
 	{"to_hex", args(int64(math.MaxInt64)), "7fffffffffffffff", ""},
 	{"to_hex", args("42"), "2a", ""},
+	// date - date, date + integer, integer + date, date - integer.
+	{"pg_date_mi", args("2024-03-01", "2024-02-01"), int64(29), ""},
+	{"pg_date_mi", args("2024-01-01", "2024-03-01"), int64(-60), ""},
+	{"pg_date_pl", args("2024-03-01", int64(30)), "2024-03-31", ""},
+	{"pg_date_pl", args(int64(30), "2024-03-01"), "2024-03-31", ""},
+	{"pg_date_mi", args("2024-03-01", int64(1)), "2024-02-29", ""},
+	{"pg_date_pl", args("2024-12-31", int64(1)), "2025-01-01", ""},
 	{"position", args("raft", "sqlraft"), int64(4), ""},
 	{"position", args("x", "sqlraft"), int64(0), ""},
 	{"position", args("", "abc"), int64(1), ""},

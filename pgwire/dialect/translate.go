@@ -234,6 +234,8 @@ type translator struct {
 	// targets maps string constants (token indexes) to the type of the
 	// column they meet (coerce.go).
 	targets map[int]string
+	// dateOps is the date arithmetic the typer found (datearith.go).
+	dateOps []dateOp
 }
 
 func newTranslator(src string, all, toks []Token, opts Options, res *Result) *translator {
@@ -448,6 +450,9 @@ func (tr *translator) statement() ([]string, error) {
 	// Typing also finds the string constants that meet typed columns.
 	tr.types()
 	if err := tr.coerceLiterals(); err != nil {
+		return nil, err
+	}
+	if err := tr.rewriteDateArith(); err != nil {
 		return nil, err
 	}
 	switch info.Command {

@@ -24,7 +24,7 @@ func (ty *typer) expr(k, hi, minPrec int) (operand, int) {
 	if j <= k {
 		return operand{}, k
 	}
-	return ty.infix(left, j, hi, minPrec)
+	return ty.infix(left, k, j, hi, minPrec)
 }
 
 // primary types one operand with its prefix operators.
@@ -350,7 +350,7 @@ func (ty *typer) castExpr(k, hi int) (operand, int) {
 
 // infix extends left over the postfix syntax and the binary operators of
 // precedence >= minPrec that follow it.
-func (ty *typer) infix(left operand, k, hi, minPrec int) (operand, int) {
+func (ty *typer) infix(left operand, start, k, hi, minPrec int) (operand, int) {
 	toks := ty.toks
 	for k < hi {
 		t := toks[k]
@@ -388,6 +388,7 @@ func (ty *typer) infix(left operand, k, hi, minPrec int) (operand, int) {
 			if n <= k+1 {
 				return left, k
 			}
+			ty.noteDateArith(t.Text, left, right, start, k, n)
 			left, k = ty.binary(t.Text, left, right), n
 		case t.Is("operator") && k+1 < hi && toks[k+1].IsOp("("): // OPERATOR(pg_catalog.~)
 			c := ty.closeOf(k+1, hi)

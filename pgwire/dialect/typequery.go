@@ -49,6 +49,8 @@ type typer struct {
 	// lists those that INSERT's target columns gave, in order.
 	lits     map[int]string
 	assigned []int
+	// dateOps lists the arithmetic on date and time values (datearith.go).
+	dateOps []dateOp
 }
 
 // listRange is where a query level's result columns are listed: the
@@ -92,7 +94,8 @@ func (tr *translator) types() {
 			}
 		}()
 	}
-	cols, params, lits := typeStatement(tr.toks, tr.opts, tr.res.ParamHints)
+	cols, params, lits, dateOps := typeStatement(tr.toks, tr.opts, tr.res.ParamHints)
+	tr.dateOps = dateOps
 	if info.ReturnsRows {
 		tr.res.ColumnTypes = cols
 	}
@@ -105,7 +108,7 @@ func (tr *translator) types() {
 // typeStatement types the result columns and the parameters of the
 // statement made of the significant tokens toks, and finds the string
 // constants that meet typed columns.
-func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, map[int]string, map[int]string) {
+func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, map[int]string, map[int]string, []dateOp) {
 	ty := &typer{toks: toks, opts: opts, hints: hints, info: scan(toks)}
 	items, ok := ty.clauses(0, len(toks))
 	var cols []string
@@ -120,9 +123,9 @@ func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, 
 		}
 	}
 	if len(ty.params) == 0 {
-		return cols, nil, ty.lits
+		return cols, nil, ty.lits, ty.dateOps
 	}
-	return cols, ty.params, ty.lits
+	return cols, ty.params, ty.lits, ty.dateOps
 }
 
 // scan matches every ( and [ with the token that closes it and looks up

@@ -11,11 +11,12 @@ SELECT gcd(12, 18), lcm(4, 6), div(7, 2), greatest(1, 5, 3), least('b', 'a', 'c'
 SELECT extract(year FROM timestamp '2024-03-01 12:34:56'), date_part('dow', timestamp '2024-03-01 12:34:56'), date_trunc('month', timestamp '2024-03-15 12:34:56');
 SELECT position('raft' IN 'sqlraft'), position('x' IN 'sqlraft');
 SELECT make_date(2024, 2, 29);
+SELECT date '2024-03-01' - date '2024-02-01', date '2024-03-01' + 30, 30 + date '2024-03-01', date '2024-03-01' - 1, '2024-12-31'::date + 1;
 SELECT length(gen_random_uuid()::text), gen_random_uuid()::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
 DROP TABLE IF EXISTS fn_writes;
-CREATE TABLE fn_writes (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), code text NOT NULL, y int);
+CREATE TABLE fn_writes (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), code text NOT NULL, y int, due date);
 INSERT INTO fn_writes (code, y) VALUES (lpad('42', 5, '0'), extract(year FROM timestamp '2024-03-01')), (upper(repeat('ab', 2)), date_part('month', timestamp '2024-03-01'));
-UPDATE fn_writes SET code = initcap(reverse(code)) WHERE y = 3;
-SELECT code, y, length(id::text) FROM fn_writes ORDER BY code;
+UPDATE fn_writes SET code = initcap(reverse(code)), due = date '2024-03-01' + y WHERE y = 3;
+SELECT code, y, length(id::text), due, due - date '2024-02-01' FROM fn_writes ORDER BY code;
 SELECT count(DISTINCT id) FROM fn_writes;
 DROP TABLE fn_writes;

@@ -1,0 +1,51 @@
+package dialect
+
+import (
+	"strings"
+	"testing"
+)
+
+// Date arithmetic becomes calls of the state machine's date functions;
+// arithmetic on timestamps, times and intervals is refused instead of
+// computed on the texts' leading numbers.
+func TestDateArithmetic(t *testing.T) {
+	opts := Options{ColumnType: func(table, column string) string {
+		switch column {
+		case "d", "e":
+			return "date"
+		case "ts":
+			return "timestamp with time zone"
+		case "n":
+			return "integer"
+		}
+		return ""
+	}}
+	for _, c := range []struct{ in, want string }{
+		{"SELECT d - e FROM t", "pg_date_mi(d , e)"},
+		{"SELECT d + n FROM t", "pg_date_pl(d , n)"},
+		{"SELECT n + d FROM t", "pg_date_pl(n , d)"},
+		{"SELECT d - 1 FROM t", "pg_date_mi(d , 1)"},
+		{"SELECT current_date - 1", "pg_date_mi(date('now') , 1)"},
+		{"SELECT '2024-03-01'::date + 1", "pg_date_pl('2024-03-01' , 1)"},
+		{"SELECT date '2024-03-01' - date '2024-02-01'", "pg_date_mi("},
+		{"SELECT * FROM t WHERE d > current_date - 7", "d > pg_date_mi(date('now') , 7)"},
+		{"SELECT d - $1 FROM t", "pg_date_mi(d , ?1)"},
+		{"SELECT (d + 1) - e FROM t", "pg_date_mi((pg_date_pl(d , 1)) , e)"},
+		{"SELECT n + 1 - 2 FROM t", "n + 1 - 2"},
+	} {
+		tr, err := Translate(c.in, opts)
+		if err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		if !strings.Contains(tr.SQL, c.want) {
+			t.Errorf("%s:\n got %s\nwant it to contain %s", c.in, tr.SQL, c.want)
+		}
+	}
+	for _, bad := range []string{"SELECT ts - ts FROM t", "SELECT now() - ts FROM t", "SELECT d * 2 FROM t", "SELECT ts + 1 FROM t"} {
+		_, err := Translate(bad, opts)
+		if e, ok := err.(*Error); !ok || e.Code != CodeUnsupported {
+			t.Errorf("%s: %v, want 0A000", bad, err)
+		}
+	}
+}
