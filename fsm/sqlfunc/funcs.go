@@ -28,6 +28,7 @@ func All() []Func {
 		define("decode", []int{2}, strict(decodeFunc)),
 		define("div", []int{2}, strict(divFunc)),
 		define("encode", []int{2}, strict(encodeFunc)),
+		define("format", nil, formatFunc),
 		define("gcd", []int{2}, strict(gcdFunc)),
 		define("greatest", nil, greatestFunc),
 		define("initcap", []int{1}, strict(initcapFunc)),

@@ -304,7 +304,7 @@ func TestAllIsSortedFreshAndComplete(t *testing.T) {
 	if !slices.IsSorted(names) || len(slices.Compact(slices.Clone(names))) != len(names) {
 		t.Errorf("names not sorted and unique: %v", names)
 	}
-	want := []string{"ascii", "cbrt", "chr", "date_part", "date_trunc", "decode", "div", "encode",
+	want := []string{"ascii", "cbrt", "chr", "date_part", "date_trunc", "decode", "div", "encode", "format",
 		"gcd", "greatest", "initcap", "lcm", "least", "left", "lpad", "make_date", "md5", "pg_date_mi", "pg_date_pl", "position",
 		"quote_literal", "quote_nullable", "regexp_count", "regexp_replace", "repeat", "reverse",
 		"right", "rpad", "sha224", "sha256", "sha384", "sha512", "split_part", "starts_with",
