@@ -233,6 +233,9 @@ func (tr *translator) keywordCall(i, hi int, name string) (int, bool, error) {
 	if close < 0 {
 		return 0, false, syntaxError(toks[open])
 	}
+	if name == "substring" {
+		return tr.substringCall(i, close)
+	}
 	sep := "from"
 	if name == "position" {
 		sep = "in"
@@ -272,6 +275,59 @@ func (tr *translator) keywordCall(i, hi int, name string) (int, bool, error) {
 		tr.out[i], tr.done[i] = "position", true
 	}
 	tr.replace(at, at, ",")
+	return i + 2, true, nil
+}
+
+// substringCall rewrites SUBSTRING(s FROM start [FOR count]) and
+// SUBSTRING(s FOR count) at i into SQLite's substr(s, start [, count]).
+// The regular-expression forms (FROM 'pattern', SIMILAR) are refused. It
+// reports false for a plain call, substring(s, start [, count]), which
+// SQLite has.
+func (tr *translator) substringCall(i, close int) (int, bool, error) {
+	toks := tr.toks
+	from, forAt := -1, -1
+	for j, depth := i+2, 0; j < close; j++ {
+		switch t := toks[j]; {
+		case t.IsOp("(") || t.IsOp("["):
+			depth++
+		case t.IsOp(")") || t.IsOp("]"):
+			depth--
+		case depth == 0 && t.Is("from") && from < 0 && forAt < 0:
+			from = j
+		case depth == 0 && t.Is("for") && forAt < 0:
+			forAt = j
+		case depth == 0 && t.Is("similar"):
+			return 0, false, unsupported(t.Pos, "SUBSTRING ... SIMILAR is not supported")
+		}
+	}
+	if from < 0 && forAt < 0 {
+		return 0, false, nil
+	}
+	first := from
+	if first < 0 {
+		first = forAt
+	}
+	if first == i+2 {
+		return 0, false, syntaxError(toks[first])
+	}
+	for _, at := range []int{from, forAt} {
+		if at >= 0 && (at+1 == close || at+1 == forAt) {
+			return 0, false, syntaxError(toks[at])
+		}
+	}
+	if from >= 0 && from+2 == max(forAt, close) && toks[from+1].Kind.IsString() {
+		return 0, false, unsupported(toks[from+1].Pos, "SUBSTRING with a regular expression is not supported")
+	}
+	tr.out[i], tr.done[i] = "substr", true
+	switch {
+	case from >= 0 && forAt >= 0:
+		tr.replace(from, from, ",")
+		tr.replace(forAt, forAt, ",")
+	case from >= 0:
+		tr.replace(from, from, ",")
+	default:
+		tr.replace(forAt, forAt, ", 1,")
+	}
 	return i + 2, true, nil
 }
 

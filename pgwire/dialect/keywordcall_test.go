@@ -12,6 +12,10 @@ func TestKeywordCalls(t *testing.T) {
 		{"SELECT position('b' IN 'abc')", `select position('b' , 'abc') AS "position"`},
 		{"SELECT position(lower(x) in upper(y)) FROM t", `select position(lower(x) , upper(y)) AS "position" from t`},
 		{"SELECT gen_random_uuid()", `select uuid_v4(randomblob(16)) AS "gen_random_uuid"`},
+		{"SELECT substring('abcdef' FROM 2 FOR 3)", `select substr('abcdef' , 2 , 3) AS "substring"`},
+		{"SELECT substring(name from 2) FROM t", `select substr(name , 2) AS "substring" from t`},
+		{"SELECT substring(name for 2) FROM t", `select substr(name , 1, 2) AS "substring" from t`},
+		{"SELECT substring(name, 2, 3) FROM t", `select substring(name, 2, 3) AS "substring" from t`},
 	} {
 		tr, err := Translate(c.in, Options{})
 		if err != nil {
@@ -22,7 +26,8 @@ func TestKeywordCalls(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", c.in, tr.SQL, c.want)
 		}
 	}
-	for _, bad := range []string{"SELECT extract(FROM ts)", "SELECT position('a' IN )"} {
+	for _, bad := range []string{"SELECT extract(FROM ts)", "SELECT position('a' IN )", "SELECT substring(x FROM 'a.c')",
+		"SELECT substring(FROM 2)", "SELECT substring(x FROM)", "SELECT substring(x FROM 1 FOR)"} {
 		if _, err := Translate(bad, Options{}); err == nil {
 			t.Errorf("%s: accepted", bad)
 		}

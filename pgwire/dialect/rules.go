@@ -157,7 +157,7 @@ func (tr *translator) ident(i, lo, hi int) (int, error) {
 			if next(1).IsOp("(") {
 				return tr.trimCall(i, hi)
 			}
-		case "extract", "position":
+		case "extract", "position", "substring":
 			if next(1).IsOp("(") {
 				if k, ok, err := tr.keywordCall(i, hi, name); ok || err != nil {
 					return k, err

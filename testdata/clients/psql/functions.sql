@@ -10,6 +10,7 @@ SELECT encode('hello'::bytea, 'hex'), encode('hello'::bytea, 'base64');
 SELECT gcd(12, 18), lcm(4, 6), div(7, 2), greatest(1, 5, 3), least('b', 'a', 'c'), greatest(NULL, 2);
 SELECT extract(year FROM timestamp '2024-03-01 12:34:56'), date_part('dow', timestamp '2024-03-01 12:34:56'), date_trunc('month', timestamp '2024-03-15 12:34:56');
 SELECT position('raft' IN 'sqlraft'), position('x' IN 'sqlraft');
+SELECT substring('abcdef' from 2 for 3), substring('abcdef' from 3), substring('abcdef' for 2), substring('héllo' from 2 for 2);
 SELECT make_date(2024, 2, 29), format('%s %I %L|%-4s|%2$s', 'a', 'b c', 'it''s', 'x');
 SELECT date '2024-03-01' - date '2024-02-01', date '2024-03-01' + 30, 30 + date '2024-03-01', date '2024-03-01' - 1, '2024-12-31'::date + 1;
 SELECT length(gen_random_uuid()::text), gen_random_uuid()::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
