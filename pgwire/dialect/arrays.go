@@ -223,6 +223,56 @@ var fromListStop = setOf("select", "where", "group", "having", "window", "order"
 	"fetch", "returning", "set", "values", "union", "intersect", "except", "into", "update", "insert",
 	"delete")
 
+// derivedColumnList rewrites a derived table with a column list, (query)
+// [AS] alias(a, b), which SQLite cannot parse: the query goes under a
+// compound whose first, empty arm names the columns,
+//
+//	(SELECT NULL AS a, NULL AS b WHERE 0 UNION ALL SELECT * FROM (query)) AS alias
+//
+// (a compound takes its column names from its first arm). It reports
+// false when the parenthesis at i is not such a FROM item.
+func (tr *translator) derivedColumnList(i, lo, hi int) (int, bool) {
+	if !tr.fromItem(i, lo) {
+		return 0, false
+	}
+	close := matchClose(tr.toks[:hi], i)
+	if close < 0 || close == i+1 {
+		return 0, false
+	}
+	k := close + 1
+	if k < hi && tr.toks[k].Is("as") {
+		k++
+	}
+	if k+1 >= hi || !(tr.toks[k].Kind == Ident && !boundaryWords[foldIdent(tr.toks[k].Text)] || tr.toks[k].Kind == QuotedIdent) ||
+		!tr.toks[k+1].IsOp("(") {
+		return 0, false
+	}
+	open := k + 1
+	end := matchClose(tr.toks[:hi], open)
+	if end < 0 || end == open+1 {
+		return 0, false
+	}
+	var names []string
+	for j := open + 1; j < end; j += 2 {
+		t := tr.toks[j]
+		if t.Kind != Ident && t.Kind != QuotedIdent || j+1 < end && !tr.toks[j+1].IsOp(",") {
+			return 0, false
+		}
+		v, err := t.Value()
+		if err != nil {
+			return 0, false
+		}
+		if t.Kind == Ident {
+			v = foldIdent(t.Text)
+		}
+		names = append(names, "NULL AS "+quoteIdent(v))
+	}
+	tr.out[i] = "(SELECT " + strings.Join(names, ", ") + " WHERE 0 UNION ALL SELECT * FROM ("
+	tr.out[close] = "))"
+	tr.replace(open, end, "")
+	return i + 1, true
+}
+
 // tableFunction rewrites a set-returning function in a FROM list, at i,
 // with its optional WITH ORDINALITY and alias. PostgreSQL names the
 // function's column after the alias (or the function) unless a column

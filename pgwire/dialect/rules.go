@@ -66,6 +66,10 @@ func (tr *translator) token(i, lo, hi int) (int, error) {
 		return tr.operator(i, lo, hi)
 	case Punct:
 		switch t.Text {
+		case "(":
+			if k, ok := tr.derivedColumnList(i, lo, hi); ok {
+				return k, nil
+			}
 		case "[":
 			return tr.subscript(i, lo, hi)
 		case "]":

@@ -18,6 +18,9 @@ SELECT EXISTS (SELECT 1 FROM pg_tables WHERE (current_schema() IS NULL OR schema
 SELECT COUNT(1) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'flavour' LIMIT 1;
 SELECT table_name FROM information_schema.tables WHERE table_schema = (SELECT current_schema()) AND table_type = 'BASE TABLE' AND table_name = 'flavour';
 SELECT true FROM pg_database WHERE datname = current_database();
+SELECT v.name, v.n FROM (VALUES ('x', 1), ('y', 2)) AS v(name, n) ORDER BY v.n DESC;
+SELECT f.name, t.label FROM flavour AS f JOIN (VALUES (1, 'one'), (3, 'three')) t(id, label) ON t.id = f.id ORDER BY f.id;
+SELECT total FROM (SELECT count(*) FROM flavour) AS c(total);
 TRUNCATE flavour;
 SELECT count(*) FROM flavour;
 DROP TABLE flavour;
