@@ -80,6 +80,9 @@ func openApplyConn(path string) (a *applyConn, index uint64, err error) {
 		// so LastInsertID depends on the entry alone, not on what this
 		// connection did before a restart.
 		`CREATE TEMP TABLE IF NOT EXISTS _sqlraft_reset(x)`,
+		// LIKE is case-sensitive, as in PostgreSQL (ILIKE is translated
+		// to a case-insensitive regular expression). Readers set it too.
+		`PRAGMA case_sensitive_like = 1`,
 		`BEGIN IMMEDIATE`,
 		metaSchema,
 		`INSERT OR IGNORE INTO _sqlraft_meta(id, applied_index, applied_term) VALUES (1, 0, 0)`,

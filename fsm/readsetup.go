@@ -105,7 +105,7 @@ func (c readConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, err
 	}
 	r.use(readInternal)
-	for _, s := range append(c.setup.Statements, "PRAGMA query_only=1") {
+	for _, s := range append(c.setup.Statements, "PRAGMA case_sensitive_like=1", "PRAGMA query_only=1") {
 		if _, err := r.ExecContext(ctx, s, nil); err != nil {
 			dc.Close()
 			return nil, fmt.Errorf("fsm: read setup %q: %w", s, err)

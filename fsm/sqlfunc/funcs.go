@@ -40,6 +40,7 @@ func All() []Func {
 		define("md5", []int{1}, strict(md5Func)),
 		define("pg_date_mi", []int{2}, strict(dateMinusFunc)),
 		define("pg_date_pl", []int{2}, strict(datePlusFunc)),
+		define("pg_like_regex", []int{1, 2}, strict(likeRegexFunc)),
 		define("position", []int{2}, strict(positionFunc)),
 		define("quote_literal", []int{1}, strict(quoteLiteralFunc)),
 		define("quote_nullable", []int{1}, quoteNullableFunc),
@@ -55,7 +56,9 @@ func All() []Func {
 		define("sha512", []int{1}, strict(sha512Func)),
 		define("split_part", []int{3}, strict(splitPartFunc)),
 		define("starts_with", []int{2}, strict(startsWithFunc)),
+		define("to_char", []int{2}, strict(toCharFunc)),
 		define("to_hex", []int{1}, strict(toHexFunc)),
+		define("to_timestamp", []int{1}, strict(toTimestampFunc)),
 		define("translate", []int{3}, strict(translateFunc)),
 		define("uuid_v4", []int{1}, strict(uuidV4Func)),
 	}

@@ -3,6 +3,7 @@ package sqlfunc
 import (
 	"database/sql/driver"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -47,6 +48,28 @@ func TestDeliberateDifferencesFromPostgreSQL(t *testing.T) {
 		{"to_hex", args(int64(-1)), "ffffffffffffffff", ""},
 		// Timestamps need a four-digit year (PostgreSQL also reads 10000-01-01).
 		{"date_part", args("year", "10000-01-01"), nil, `invalid input syntax for type timestamp with time zone: "10000-01-01"`},
+		// to_char reads a real as the decimal it prints as and rounds it
+		// half away from zero, as PostgreSQL does a numeric; PostgreSQL's
+		// double precision rounds the binary value half to even (" 0",
+		// " 2.67"), keeps the sign of -0 (" -.0") and prints at most 15
+		// significant digits ("  .10000000000000").
+		{"to_char", args(float64(0.5), "9"), " 1", ""},
+		{"to_char", args(float64(2.675), "9.99"), " 2.68", ""},
+		{"to_char", args(math.Copysign(0, -1), "9.9"), "  .0", ""},
+		{"to_char", args(float64(0.1), "9.99999999999999999999"), "  .10000000000000000000", ""},
+		// Integers are formatted as bigint: an int4 goes through a double
+		// for EEEE, whose tie rounds to even (" 1.2e+02").
+		{"to_char", args(int64(125), "9.9EEEE"), " 1.3e+02", ""},
+		// V scales exactly, as for numeric; bigint multiplies and overflows
+		// ("bigint out of range").
+		{"to_char", args(int64(math.MaxInt64), "9V9"), " ##", ""},
+		// 'infinity' is the infinite timestamp (NULL, as to_char of it is
+		// in PostgreSQL); 'Infinity' is the numeric one.
+		{"to_char", args("infinity", "9"), nil, ""},
+		{"to_char", args("Infinity", "9"), " #", ""},
+		// Hexadecimal reals are refused, as by the other functions
+		// (PostgreSQL: 1970-01-01 00:00:16).
+		{"to_timestamp", args("0x10"), nil, `invalid input syntax for type double precision: "0x10"`},
 	}
 	for _, tt := range tests {
 		checkCall(t, tt.name, tt.args, tt.want, tt.wantErr)
@@ -305,10 +328,10 @@ func TestAllIsSortedFreshAndComplete(t *testing.T) {
 		t.Errorf("names not sorted and unique: %v", names)
 	}
 	want := []string{"ascii", "cbrt", "chr", "date_part", "date_trunc", "decode", "div", "encode", "format",
-		"gcd", "greatest", "initcap", "lcm", "least", "left", "lpad", "make_date", "md5", "pg_date_mi", "pg_date_pl", "position",
+		"gcd", "greatest", "initcap", "lcm", "least", "left", "lpad", "make_date", "md5", "pg_date_mi", "pg_date_pl", "pg_like_regex", "position",
 		"quote_literal", "quote_nullable", "regexp_count", "regexp_replace", "repeat", "reverse",
 		"right", "rpad", "sha224", "sha256", "sha384", "sha512", "split_part", "starts_with",
-		"to_hex", "translate", "uuid_v4"}
+		"to_char", "to_hex", "to_timestamp", "translate", "uuid_v4"}
 	if !slices.Equal(names, want) {
 		t.Errorf("All() = %v\nwant %v", names, want)
 	}
@@ -331,5 +354,32 @@ func TestPosition(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("position(%q in %q) = %v, %v; want %d", c.sub, c.s, got, err, c.want)
 		}
+	}
+}
+
+// ILIKE's regular expression matches what PostgreSQL's ILIKE matches.
+func TestLikeRegex(t *testing.T) {
+	for _, c := range []struct {
+		text, pattern, escape string
+		want                  bool
+	}{
+		{"ABC", "abc", "", true}, {"ABC", "a%", "", true}, {"ABC", "a_c", "", true}, {"ABC", "a_", "", false},
+		{"a%c", `a\%c`, "", true}, {"abc", `a\%c`, "", false}, {"a.c", "a.c", "", true}, {"abc", "a.c", "", false},
+		{"line1\nline2", "line1%", "", true}, {"ÉCOLE", "école", "", true}, {"a_b", "a!_b", "!", true}, {"axb", "a!_b", "!", false},
+	} {
+		args := []driver.Value{c.pattern}
+		if c.escape != "" {
+			args = append(args, c.escape)
+		}
+		re, err := likeRegexFunc(args)
+		if err != nil {
+			t.Fatalf("pg_like_regex(%q): %v", c.pattern, err)
+		}
+		if got := regexp.MustCompile(re.(string)).MatchString(c.text); got != c.want {
+			t.Errorf("%q ILIKE %q (escape %q) = %v, want %v (regexp %s)", c.text, c.pattern, c.escape, got, c.want, re)
+		}
+	}
+	if _, err := likeRegexFunc([]driver.Value{`ab\`}); err == nil {
+		t.Error("a pattern ending with the escape character was accepted")
 	}
 }

@@ -183,9 +183,11 @@ func (tr *translator) ident(i, lo, hi int) (int, error) {
 				tr.out[i] = "NULL"
 				return i + 1, nil
 			}
-		case "like", "ilike":
+		case "like":
 			tr.out[i] = "LIKE"
 			return tr.likeEscape(i, i, hi)
+		case "ilike":
+			return tr.ilike(i, hi)
 		case "collate":
 			return tr.collate(i, hi)
 		case "operator":
@@ -325,6 +327,34 @@ func (tr *translator) likeEscape(s, e, hi int) (int, error) {
 		tr.wrap(ps, pe-1, "", ` ESCAPE '\'`)
 	}
 	return s + 1, nil
+}
+
+// ilike rewrites x ILIKE p [ESCAPE e] at i as x REGEXP pg_like_regex(p
+// [, e]): the state machine's LIKE is case-sensitive, as PostgreSQL's is,
+// and pg_like_regex turns the pattern into a case-insensitive regular
+// expression with LIKE's meaning (backslash escapes by default).
+func (tr *translator) ilike(i, hi int) (int, error) {
+	ps := i + 1
+	if ps+1 < hi && (tr.toks[ps].Is("any") || tr.toks[ps].Is("some") || tr.toks[ps].Is("all")) && tr.toks[ps+1].IsOp("(") {
+		return 0, unsupported(tr.toks[ps].Pos, "ILIKE %s (array) is not supported", strings.ToUpper(tr.toks[ps].Text))
+	}
+	pe := exprEnd(tr.toks, ps, hi, precEscape+1)
+	if pe <= ps {
+		return 0, syntaxError(tr.toks[min(ps, hi-1)])
+	}
+	tr.out[i] = "REGEXP"
+	if pe+1 < hi && tr.toks[pe].Is("escape") {
+		ee := exprEnd(tr.toks, pe+1, hi, precEscape+1)
+		if ee <= pe+1 {
+			return 0, syntaxError(tr.toks[pe])
+		}
+		tr.wrap(ps, pe-1, "pg_like_regex(", "")
+		tr.replace(pe, pe, ",")
+		tr.wrap(pe+1, ee-1, "", ")")
+		return i + 1, nil
+	}
+	tr.wrap(ps, pe-1, "pg_like_regex(", ")")
+	return i + 1, nil
 }
 
 // collate maps PostgreSQL collations: "default" is dropped, "C" and

@@ -151,7 +151,7 @@ func TestTranslateFunctions(t *testing.T) {
 
 func TestTranslateOperators(t *testing.T) {
 	runTranslate(t, []translateCase{
-		{"ilike", "select * from t where a ILIKE '%x%' and b not ilike 'y'", "select * from t where a LIKE '%x%' and b not LIKE 'y'"},
+		{"ilike", "select * from t where a ILIKE '%x%' and b not ilike 'y'", "select * from t where a REGEXP pg_like_regex('%x%') and b not REGEXP pg_like_regex('y')"},
 		{"like escape added", `select a LIKE $1, b LIKE 'a\_b', c LIKE '%' || $2 || '%' from t`,
 			`select a LIKE ?1 ESCAPE '\', b LIKE 'a\_b' ESCAPE '\', c LIKE '%' || ?2 || '%' ESCAPE '\' from t`},
 		{"like escape kept", `select a LIKE 'x!%' ESCAPE '!', b LIKE 'x' ESCAPE '' from t`, `select a LIKE 'x!%' escape '!', b LIKE 'x' from t`},
