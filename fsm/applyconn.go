@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -74,7 +75,7 @@ func openApplyConn(path string) (a *applyConn, index uint64, err error) {
 		return nil, 0, err
 	}
 	c.RegisterPreUpdateHook(a.preUpdate)
-	for _, q := range []string{
+	for _, q := range append(slices.Clone(tableFunctionSetup),
 		// A one-row scratch table private to this connection: writing rowid
 		// 0 into it at the start of every entry resets last_insert_rowid(),
 		// so LastInsertID depends on the entry alone, not on what this
@@ -87,7 +88,7 @@ func openApplyConn(path string) (a *applyConn, index uint64, err error) {
 		metaSchema,
 		`INSERT OR IGNORE INTO _sqlraft_meta(id, applied_index, applied_term) VALUES (1, 0, 0)`,
 		`COMMIT`,
-	} {
+	) {
 		if _, err = c.ExecContext(background, q, nil); err != nil {
 			return nil, 0, fmt.Errorf("%s: %w", strings.Fields(q)[0], err)
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"modernc.org/sqlite"
+
+	"sqlraft/fsm/tablefunc"
 )
 
 // applyDriver is the private SQLite driver of the apply and validation
@@ -67,6 +69,9 @@ func registerApplyDriver() error {
 		return err
 	}
 	if err := registerFunctions(&applyDriver); err != nil {
+		return err
+	}
+	if err := applyDriver.RegisterModule(tableFunctionModule, tablefunc.NewModule(tablefunc.GenerateSeries)); err != nil {
 		return err
 	}
 	return registerDefaultFunctions()

@@ -16,6 +16,17 @@ import (
 // pure, so a statement computes the same on the leader's write path, in
 // every replica's apply, and on every reader.
 
+// tableFunctionModule serves generate_series on the apply and validation
+// connections (readers get theirs from their ReadSetup, the SQL front
+// end's catalog): INSERT ... SELECT ... FROM generate_series(...) is a
+// common way to fill a table, and the function is pure.
+const tableFunctionModule = "sqlraft_table_function"
+
+// tableFunctionSetup creates the functions on a connection of applyDriver.
+var tableFunctionSetup = []string{
+	`CREATE VIRTUAL TABLE IF NOT EXISTS temp.generate_series USING ` + tableFunctionModule + `(generate_series)`,
+}
+
 // registerFunctions adds them to the private driver d.
 func registerFunctions(d *sqlite.Driver) error {
 	if err := d.RegisterDeterministicScalarFunction("regexp", 2, regexpFunc); err != nil {

@@ -15,6 +15,12 @@ func openValidator(path string) (*validator, error) {
 		return nil, err
 	}
 	v := &validator{c: c}
+	for _, q := range tableFunctionSetup {
+		if _, err := c.ExecContext(background, q, nil); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("validator: %w", err)
+		}
+	}
 	if err := c.RegisterAuthorizer(v.pol.authorize); err != nil {
 		c.Close()
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"modernc.org/sqlite/vtab"
 
 	"sqlraft/fsm"
+	"sqlraft/fsm/tablefunc"
 )
 
 // Options describe the database the catalog shows.
@@ -110,7 +111,7 @@ func (c *Catalog) register(d *sqlite.Driver, r fsm.Reader) error {
 	if err := d.RegisterModule(moduleName, &module{cn}); err != nil {
 		return err
 	}
-	if err := d.RegisterModule(funcModuleName, funcModule{}); err != nil {
+	if err := d.RegisterModule(funcModuleName, tablefunc.NewModule(tableFuncs...)); err != nil {
 		return err
 	}
 	return cn.registerFunctions(d)

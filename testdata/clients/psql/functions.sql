@@ -22,4 +22,6 @@ INSERT INTO fn_writes (code, y) VALUES (lpad('42', 5, '0'), extract(year FROM ti
 UPDATE fn_writes SET code = initcap(reverse(code)), due = date '2024-03-01' + y WHERE y = 3;
 SELECT code, y, length(id::text), due, due - date '2024-02-01' FROM fn_writes ORDER BY code;
 SELECT count(DISTINCT id) FROM fn_writes;
+INSERT INTO fn_writes (code, y) SELECT 'g' || lpad(i::text, 3, '0'), i FROM generate_series(10, 50, 10) AS g(i) ORDER BY i;
+SELECT count(*), sum(y), min(code), max(code) FROM fn_writes WHERE code LIKE 'g%';
 DROP TABLE fn_writes;
