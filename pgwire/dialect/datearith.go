@@ -31,6 +31,11 @@ func isDateTime(t string) bool {
 // noteDateArith records l op r spanning toks[lo:hi] if it involves a date
 // or time value.
 func (ty *typer) noteDateArith(op string, l, r operand, lo, at, hi int) {
+	if op == "^" {
+		// Not date arithmetic, but the same rewrite: SQLite has no ^.
+		ty.dateOps = append(ty.dateOps, dateOp{lo: lo, op: at, hi: hi, operator: op, fn: "power"})
+		return
+	}
 	switch op {
 	case "+", "-", "*", "/", "%":
 	default:
@@ -76,6 +81,10 @@ func (tr *translator) rewriteDateArith() error {
 		tr.out[d.lo] = d.fn + "(" + tr.out[d.lo]
 		tr.out[d.op] = ","
 		tr.out[d.hi-1] += ")"
+		delete(tr.powers, d.op)
+	}
+	for i := range tr.powers {
+		return unsupported(tr.toks[i].Pos, "operator ^ is not supported here (use power(a, b))")
 	}
 	return nil
 }

@@ -32,6 +32,10 @@ func TestDateArithmetic(t *testing.T) {
 		{"SELECT d - $1 FROM t", "pg_date_mi(d , ?1)"},
 		{"SELECT (d + 1) - e FROM t", "pg_date_mi((pg_date_pl(d , 1)) , e)"},
 		{"SELECT n + 1 - 2 FROM t", "n + 1 - 2"},
+		{"SELECT 2 ^ 10", "power(2 , 10)"},
+		{"SELECT 2 ^ 3 ^ 2", "power(power(2 , 3) , 2)"},
+		{"SELECT n * 2 ^ 2 FROM t", "n * power(2 , 2)"},
+		{"SELECT d - n ^ 2 FROM t", "pg_date_mi(d , power(n , 2))"},
 	} {
 		tr, err := Translate(c.in, opts)
 		if err != nil {

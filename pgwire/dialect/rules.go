@@ -239,6 +239,14 @@ func (tr *translator) operator(i, lo, hi int) (int, error) {
 			return i + 1, nil // prefix ~ is bitwise NOT in both
 		}
 		return tr.match(t.Text, i, i, lo, hi)
+	case "^":
+		// a ^ b becomes power(a, b) once the typer has found the operands
+		// (rewriteDateArith); where it does not, the operator is refused.
+		if tr.powers == nil {
+			tr.powers = map[int]bool{}
+		}
+		tr.powers[i] = true
+		return i + 1, nil
 	}
 	if !sqliteOperators[t.Text] {
 		return 0, unsupported(t.Pos, "operator %s is not supported", t.Text)

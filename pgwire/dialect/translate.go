@@ -234,8 +234,10 @@ type translator struct {
 	// targets maps string constants (token indexes) to the type of the
 	// column they meet (coerce.go).
 	targets map[int]string
-	// dateOps is the date arithmetic the typer found (datearith.go).
+	// dateOps is the date arithmetic (and exponentiation) the typer found
+	// (datearith.go); powers are the ^ operators waiting for it.
 	dateOps []dateOp
+	powers  map[int]bool
 }
 
 func newTranslator(src string, all, toks []Token, opts Options, res *Result) *translator {
