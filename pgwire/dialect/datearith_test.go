@@ -1,9 +1,6 @@
 package dialect
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // Date arithmetic becomes calls of the state machine's date functions;
 // arithmetic on timestamps, times and intervals is refused instead of
@@ -20,7 +17,7 @@ func TestDateArithmetic(t *testing.T) {
 		}
 		return ""
 	}}
-	for _, c := range []struct{ in, want string }{
+	expectContains(t, opts, []containsCase{
 		{"SELECT d - e FROM t", "pg_date_mi(d , e)"},
 		{"SELECT d + n FROM t", "pg_date_pl(d , n)"},
 		{"SELECT n + d FROM t", "pg_date_pl(n , d)"},
@@ -36,16 +33,7 @@ func TestDateArithmetic(t *testing.T) {
 		{"SELECT 2 ^ 3 ^ 2", "power(power(2 , 3) , 2)"},
 		{"SELECT n * 2 ^ 2 FROM t", "n * power(2 , 2)"},
 		{"SELECT d - n ^ 2 FROM t", "pg_date_mi(d , power(n , 2))"},
-	} {
-		tr, err := Translate(c.in, opts)
-		if err != nil {
-			t.Errorf("%s: %v", c.in, err)
-			continue
-		}
-		if !strings.Contains(tr.SQL, c.want) {
-			t.Errorf("%s:\n got %s\nwant it to contain %s", c.in, tr.SQL, c.want)
-		}
-	}
+	})
 	for _, bad := range []string{"SELECT ts - ts FROM t", "SELECT now() - ts FROM t", "SELECT d * 2 FROM t", "SELECT ts + 1 FROM t"} {
 		_, err := Translate(bad, opts)
 		if e, ok := err.(*Error); !ok || e.Code != CodeUnsupported {

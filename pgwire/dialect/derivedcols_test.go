@@ -1,14 +1,11 @@
 package dialect
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // A derived table's column list names its columns through an empty first
 // arm of a compound, since SQLite has no such list.
 func TestDerivedTableColumnList(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
+	expectContains(t, Options{}, []containsCase{
 		{"SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(id, name)",
 			`from (SELECT NULL AS "id", NULL AS "name" WHERE 0 UNION ALL SELECT * FROM (values (1, 'a'), (2, 'b'))) as v`},
 		{"SELECT x FROM (VALUES (1)) v(x)", `(SELECT NULL AS "x" WHERE 0 UNION ALL SELECT * FROM (values (1))) v`},
@@ -16,14 +13,5 @@ func TestDerivedTableColumnList(t *testing.T) {
 		{"SELECT * FROM t JOIN (SELECT 1) AS u(a) ON true", `join (SELECT NULL AS "a" WHERE 0 UNION ALL SELECT * FROM (select 1)) as u on 1`},
 		{"SELECT * FROM (SELECT 1) AS s", "from (select 1) as s"},
 		{"SELECT count(*) FROM t WHERE x IN (SELECT 1)", "in (select 1)"},
-	} {
-		tr, err := Translate(c.in, Options{})
-		if err != nil {
-			t.Errorf("%s: %v", c.in, err)
-			continue
-		}
-		if !strings.Contains(tr.SQL, c.want) {
-			t.Errorf("%s:\n got %s\nwant it to contain %s", c.in, tr.SQL, c.want)
-		}
-	}
+	})
 }
