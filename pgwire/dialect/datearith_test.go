@@ -41,3 +41,20 @@ func TestDateArithmetic(t *testing.T) {
 		}
 	}
 }
+
+// pg_typeof(x) is the type the typer found for x, as a constant.
+func TestPgTypeof(t *testing.T) {
+	opts := Options{ColumnType: func(table, column string) string {
+		if column == "d" {
+			return "date"
+		}
+		return ""
+	}}
+	expectContains(t, opts, []containsCase{
+		{"SELECT pg_typeof(1)", `'integer'`},
+		{"SELECT pg_typeof(d) FROM t", `'date'`},
+		{"SELECT pg_typeof(1.5)", `'numeric'`},
+		{"SELECT pg_typeof('x')", `'unknown'`},
+		{"SELECT pg_typeof(now())", `'timestamp with time zone'`},
+	})
+}

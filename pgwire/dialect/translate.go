@@ -238,6 +238,7 @@ type translator struct {
 	// (datearith.go); powers are the ^ operators waiting for it.
 	dateOps []dateOp
 	powers  map[int]bool
+	typeofs []typeofCall
 }
 
 func newTranslator(src string, all, toks []Token, opts Options, res *Result) *translator {
@@ -456,6 +457,9 @@ func (tr *translator) statement() ([]string, error) {
 	}
 	if err := tr.rewriteDateArith(); err != nil {
 		return nil, err
+	}
+	for _, c := range tr.typeofs {
+		tr.replace(c.name, c.close, quoteString(c.typ))
 	}
 	switch info.Command {
 	case CmdSelect, CmdInsert, CmdUpdate, CmdDelete:

@@ -209,6 +209,13 @@ func (ty *typer) call(name string, open, hi int) (operand, int) {
 		args = ty.list(j, c)
 	}
 	res := ty.function(name, args)
+	if name == "pg_typeof" && len(args) == 1 && open > 0 {
+		typ := ty.typed(args[0]).typ
+		if args[0].lit || typ == "" {
+			typ = "unknown"
+		}
+		ty.typeofs = append(ty.typeofs, typeofCall{name: open - 1, close: c, typ: typ})
+	}
 	ty.stack = ty.stack[:base]
 	j = c + 1
 	for j < hi {

@@ -51,6 +51,15 @@ type typer struct {
 	assigned []int
 	// dateOps lists the arithmetic on date and time values (datearith.go).
 	dateOps []dateOp
+	// typeofs lists the pg_typeof calls with their argument's type.
+	typeofs []typeofCall
+}
+
+// typeofCall is pg_typeof(x) spanning toks[name:close+1]: PostgreSQL's
+// name for x's type, which the translator writes as a constant.
+type typeofCall struct {
+	name, close int
+	typ         string
 }
 
 // listRange is where a query level's result columns are listed: the
@@ -94,8 +103,8 @@ func (tr *translator) types() {
 			}
 		}()
 	}
-	cols, params, lits, dateOps := typeStatement(tr.toks, tr.opts, tr.res.ParamHints)
-	tr.dateOps = dateOps
+	cols, params, lits, ty := typeStatement(tr.toks, tr.opts, tr.res.ParamHints)
+	tr.dateOps, tr.typeofs = ty.dateOps, ty.typeofs
 	if info.ReturnsRows {
 		tr.res.ColumnTypes = cols
 	}
@@ -108,7 +117,7 @@ func (tr *translator) types() {
 // typeStatement types the result columns and the parameters of the
 // statement made of the significant tokens toks, and finds the string
 // constants that meet typed columns.
-func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, map[int]string, map[int]string, []dateOp) {
+func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, map[int]string, map[int]string, *typer) {
 	ty := &typer{toks: toks, opts: opts, hints: hints, info: scan(toks)}
 	items, ok := ty.clauses(0, len(toks))
 	var cols []string
@@ -123,9 +132,9 @@ func typeStatement(toks []Token, opts Options, hints map[int]string) ([]string, 
 		}
 	}
 	if len(ty.params) == 0 {
-		return cols, nil, ty.lits, ty.dateOps
+		return cols, nil, ty.lits, ty
 	}
-	return cols, ty.params, ty.lits, ty.dateOps
+	return cols, ty.params, ty.lits, ty
 }
 
 // scan matches every ( and [ with the token that closes it and looks up

@@ -9,6 +9,7 @@ SELECT regexp_replace('foobarbaz', 'b..', 'X'), regexp_replace('foobarbaz', 'b(.
 SELECT encode('hello'::bytea, 'hex'), encode('hello'::bytea, 'base64');
 SELECT gcd(12, 18), lcm(4, 6), div(7, 2), greatest(1, 5, 3), least('b', 'a', 'c'), greatest(NULL, 2);
 SELECT 2 ^ 10, 2 ^ 3 ^ 2, 3 * 2 ^ 2;
+SELECT pg_typeof(1), pg_typeof(1.5), pg_typeof('x'), pg_typeof(now()), pg_typeof(current_date - 1);
 SELECT extract(year FROM timestamp '2024-03-01 12:34:56'), date_part('dow', timestamp '2024-03-01 12:34:56'), date_trunc('month', timestamp '2024-03-15 12:34:56');
 SELECT to_char(timestamp '2024-03-01 13:04:05.25', 'YYYY-MM-DD HH24:MI:SS.MS Dy FMMonth DDth, HH12 AM'), to_char(date '2021-01-03', 'IYYY-"W"IW-ID Q');
 SELECT to_char(1234.5, 'FM9,999.00'), to_char(-12, 'S999'), to_char(12345, '999'), to_char(0.5, 'FM0.00'), to_timestamp(86400.5);
