@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -37,6 +38,12 @@ func (f *FSM) Apply(index, term uint64, cmd []byte) any {
 	done := false
 	defer func() { f.broken = !done }()
 	c, decodeErr := UnmarshalCommand(cmd)
+	if errors.Is(decodeErr, ErrNewerCommand) {
+		// Fail-stop: applying it with this binary's meaning could make
+		// this replica differ from those that understand it. After an
+		// upgrade the node applies it.
+		panic(fmt.Sprintf("fsm: entry %d: %v", index, decodeErr))
+	}
 	ec, end := beginEntry(c.UnixMicro, c.Seed)
 	defer end()
 

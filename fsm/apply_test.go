@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -129,12 +130,45 @@ func TestDeferredForeignKeys(t *testing.T) {
 
 func TestUndecodableCommandIsAResult(t *testing.T) {
 	f := openFSM(t)
-	r, _ := f.Apply(1, 1, []byte{0xde, 0xad}).(*Result)
+	r, _ := f.Apply(1, 1, []byte{1, 0xde, 0xad}).(*Result)
 	if r == nil || r.Err == nil || r.Err.Statement != -1 || !strings.Contains(r.Err.Message, "malformed command") {
 		t.Fatalf("Apply(garbage) = %s", describe(r))
 	}
 	if f.AppliedIndex() != 1 {
 		t.Errorf("AppliedIndex %d, want 1", f.AppliedIndex())
+	}
+}
+
+// A command written by a newer binary (a layout, flag or apply semantics
+// this one does not know) stops the node instead of being applied with
+// an older meaning: the replicas that understand it would differ.
+func TestNewerCommandStopsTheNode(t *testing.T) {
+	current := NewCommand(Atomic, Statement{SQL: "SELECT 1"})
+	newer := current
+	newer.Semantics = ApplySemantics + 1
+	layout := current.Marshal()
+	layout[0] = 9
+	flags := current.Marshal()
+	flags[2] |= 0x80
+	for name, b := range map[string][]byte{"semantics": newer.Marshal(), "layout": layout, "flags": flags} {
+		f := openFSM(t)
+		func() {
+			defer func() {
+				r := recover()
+				if r == nil || !strings.Contains(fmt.Sprint(r), "newer sqlraft") {
+					t.Errorf("%s: Apply did not stop with the upgrade message: %v", name, r)
+				}
+			}()
+			f.Apply(1, 1, b)
+		}()
+		if f.AppliedIndex() != 0 {
+			t.Errorf("%s: applied index %d after the stop, want 0", name, f.AppliedIndex())
+		}
+	}
+	// This binary's own commands carry its semantics and apply.
+	f := openFSM(t)
+	if r, _ := f.Apply(1, 1, current.Marshal()).(*Result); r == nil || r.Err != nil {
+		t.Fatalf("current command: %s", describe(r))
 	}
 }
 

@@ -56,8 +56,29 @@ type Command struct {
 	// state it did not see.
 	Conditional bool
 	ExpectIndex uint64
-	Statements  []Statement
+	// Semantics is the apply semantics the proposer's binary has (see
+	// ApplySemantics); 0 for commands written before it existed.
+	Semantics  uint64
+	Statements []Statement
 }
+
+// ApplySemantics numbers what applying a command means in this binary:
+// the SQL functions every connection has, LIKE's case sensitivity, and
+// whatever else decides an entry's effect. It grows whenever that
+// changes. A node that meets a command proposed with greater semantics
+// stops rather than apply it with older meaning and diverge from the
+// replicas that have the newer one; so does a node that meets a command
+// layout or flag it does not know.
+//
+//   - 1: PostgreSQL's scalar functions (fsm/sqlfunc), generate_series on
+//     the apply connection, case-sensitive LIKE.
+const ApplySemantics = 1
+
+// ErrNewerCommand is wrapped by the UnmarshalCommand error for a command
+// a newer binary wrote (unknown layout version or flags, or greater
+// Semantics): applying it here could diverge from the replicas that
+// understand it, so Apply stops the node instead.
+var ErrNewerCommand = errors.New("fsm: the command was written by a newer sqlraft; upgrade this node")
 
 // Statement is one SQL statement with its positional parameters (?, ?NNN,
 // $NNN; $N binds the N-th parameter).
@@ -76,6 +97,7 @@ func NewCommand(mode Mode, stmts ...Statement) Command {
 		Mode:       mode,
 		UnixMicro:  time.Now().UnixMicro(),
 		Seed:       binary.LittleEndian.Uint64(seed[:]),
+		Semantics:  ApplySemantics,
 		Statements: stmts,
 	}
 }
@@ -89,6 +111,9 @@ const (
 	commandV1 = 1
 	// commandV2 adds a flags byte after the mode.
 	commandV2 = 2
+	// commandV3 is commandV2 with the proposer's apply semantics
+	// (uvarint) after the flags and ExpectIndex.
+	commandV3 = 3
 )
 
 // Command flags (commandV2).
@@ -100,12 +125,14 @@ const (
 
 // Marshal encodes the command:
 //
-//	version(1) mode(1) [flags(1) [expectIndex(uvarint), flag 1], version 2 only] unixMicro(varint)
+//	version(1) mode(1) [flags(1) [expectIndex(uvarint), flag 1], versions 2 and 3]
+//	[semantics(uvarint), version 3] unixMicro(varint)
 //	seed(8, little endian)
 //	count(uvarint) { len(uvarint) sql  nparams(uvarint) { kind(1) payload } }
 //
-// Version 1 when no flag is set, version 2 otherwise. flags: bit 0 System,
-// bit 1 ExpectIndex present.
+// Version 1 when no flag is set, version 2 otherwise; version 3 (flags,
+// then Semantics as a uvarint after ExpectIndex) when Semantics is set,
+// as NewCommand sets it. flags: bit 0 System, bit 1 ExpectIndex present.
 // payload: integer varint; real 8 bytes little endian (IEEE bits); text and
 // blob uvarint length then bytes; null nothing.
 func (c Command) Marshal() []byte {
@@ -124,7 +151,13 @@ func (c Command) Marshal() []byte {
 	if c.Conditional {
 		flags |= flagExpect
 	}
-	if flags != 0 {
+	if c.Semantics != 0 {
+		b = append(b, commandV3, byte(c.Mode), flags)
+		if c.Conditional {
+			b = binary.AppendUvarint(b, c.ExpectIndex)
+		}
+		b = binary.AppendUvarint(b, c.Semantics)
+	} else if flags != 0 {
 		b = append(b, commandV2, byte(c.Mode), flags)
 		if c.Conditional {
 			b = binary.AppendUvarint(b, c.ExpectIndex)
@@ -168,22 +201,31 @@ func UnmarshalCommand(b []byte) (Command, error) {
 	d := decoder{b: b}
 	var c Command
 	v := d.byte()
-	if d.err == nil && v != commandV1 && v != commandV2 {
+	if d.err == nil && v > commandV3 {
+		return c, fmt.Errorf("%w: layout version %d", ErrNewerCommand, v)
+	}
+	if d.err == nil && v < commandV1 {
 		return c, fmt.Errorf("%w: unknown version %d", ErrMalformedCommand, v)
 	}
 	c.Mode = Mode(d.byte())
 	if d.err == nil && c.Mode > EachOwn {
 		return c, fmt.Errorf("%w: unknown mode %d", ErrMalformedCommand, c.Mode)
 	}
-	if v == commandV2 {
+	if v >= commandV2 {
 		flags := d.byte()
 		if d.err == nil && flags&^knownFlags != 0 {
-			return Command{}, fmt.Errorf("%w: unknown flags %#x", ErrMalformedCommand, flags)
+			return Command{}, fmt.Errorf("%w: unknown flags %#x", ErrNewerCommand, flags)
 		}
 		c.System = flags&flagSystem != 0
 		if flags&flagExpect != 0 {
 			c.Conditional = true
 			c.ExpectIndex = d.uvarint()
+		}
+	}
+	if v == commandV3 {
+		c.Semantics = d.uvarint()
+		if d.err == nil && c.Semantics > ApplySemantics {
+			return Command{}, fmt.Errorf("%w: apply semantics %d, this binary has %d", ErrNewerCommand, c.Semantics, ApplySemantics)
 		}
 	}
 	c.UnixMicro = d.varint()

@@ -61,13 +61,14 @@ func FuzzUnmarshalCommand(f *testing.F) {
 	f.Add(sampleCommand().Marshal())
 	f.Add(cmd(1, "SELECT 1").Marshal())
 	f.Add(systemCmd(1, "SELECT 1").Marshal())
+	f.Add(NewCommand(Atomic, Statement{SQL: "SELECT 1"}).Marshal())
 	f.Add([]byte{})
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := UnmarshalCommand(b)
 		if err != nil {
-			if !errors.Is(err, ErrMalformedCommand) {
-				t.Fatalf("error %v does not wrap ErrMalformedCommand", err)
+			if !errors.Is(err, ErrMalformedCommand) && !errors.Is(err, ErrNewerCommand) {
+				t.Fatalf("error %v wraps neither ErrMalformedCommand nor ErrNewerCommand", err)
 			}
 			return
 		}
@@ -105,17 +106,38 @@ func TestCommandSystemFlag(t *testing.T) {
 		t.Fatalf("system command decodes as %+v, %v", got, err)
 	}
 	// Version 2 without flags is a user command; unknown flags are refused
-	// rather than ignored (they could change what a statement may do).
+	// rather than ignored (they could change what a statement may do): a
+	// newer binary wrote them.
 	noFlags := append([]byte{2, 0, 0}, v1[2:]...)
 	if got, err := UnmarshalCommand(noFlags); err != nil || got.System {
 		t.Errorf("version 2 without flags: %+v, %v", got, err)
 	}
 	unknown := append([]byte{2, 0, 0x81}, v1[2:]...)
-	if _, err := UnmarshalCommand(unknown); !errors.Is(err, ErrMalformedCommand) {
+	if _, err := UnmarshalCommand(unknown); !errors.Is(err, ErrNewerCommand) {
 		t.Errorf("unknown flags: %v", err)
 	}
 	for i := range v2 {
 		if _, err := UnmarshalCommand(v2[:i]); !errors.Is(err, ErrMalformedCommand) {
+			t.Errorf("truncated to %d bytes: err = %v", i, err)
+		}
+	}
+}
+
+// NewCommand records this binary's apply semantics, in layout version 3,
+// and it survives the round trip with the other fields.
+func TestCommandCarriesApplySemantics(t *testing.T) {
+	c := NewCommand(Atomic, Statement{SQL: "INSERT INTO t VALUES (?)", Params: []Value{IntValue(7)}})
+	c.Conditional, c.ExpectIndex = true, 42
+	b := c.Marshal()
+	if b[0] != commandV3 {
+		t.Fatalf("layout version %d, want %d", b[0], commandV3)
+	}
+	got, err := UnmarshalCommand(b)
+	if err != nil || !reflect.DeepEqual(got, c) || got.Semantics != ApplySemantics {
+		t.Fatalf("round trip: %+v, %v; want %+v", got, err, c)
+	}
+	for i := range b {
+		if _, err := UnmarshalCommand(b[:i]); !errors.Is(err, ErrMalformedCommand) {
 			t.Errorf("truncated to %d bytes: err = %v", i, err)
 		}
 	}

@@ -138,7 +138,8 @@ func (t *WriteTx) Active() bool { return t.active.Load() }
 func (t *WriteTx) Command() Command {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return Command{Mode: Atomic, UnixMicro: t.unixMicro, Seed: t.seed, Conditional: true, ExpectIndex: t.index, Statements: slices.Clone(t.stmts)}
+	return Command{Mode: Atomic, UnixMicro: t.unixMicro, Seed: t.seed, Conditional: true, ExpectIndex: t.index,
+		Semantics: ApplySemantics, Statements: slices.Clone(t.stmts)}
 }
 
 // Exec runs one statement in the transaction, with Apply's policy and
