@@ -181,7 +181,7 @@ func (n *Node) attempt(ctx context.Context, p *proposal) (proposalResult, error)
 // forget removes a waiter on the node goroutine. With wait, it returns
 // once that is done; otherwise it gives up if the node is busy.
 func (n *Node) forget(reqID uint64, wait bool) {
-	f := func() { n.dropWaiter(reqID) }
+	f := func() { delete(n.waiters, reqID) }
 	if !wait {
 		select {
 		case n.reportc <- f:
@@ -215,7 +215,7 @@ func (n *Node) propose(p *proposal) {
 	index, term, err := n.rn.ProposeLocal(e)
 	switch {
 	case err == nil:
-		n.addWaiter(id, p)
+		n.waiters[id] = &waiter{p: p}
 		n.place(id, index, term)
 		p.route <- route{reqID: id}
 	case errors.Is(err, raft.ErrNotLeader):
@@ -224,21 +224,13 @@ func (n *Node) propose(p *proposal) {
 			p.route <- route{err: ErrNoLeader}
 			return
 		}
-		n.addWaiter(id, p)
+		n.waiters[id] = &waiter{p: p}
 		p.route <- route{reqID: id, forwardTo: lead, entry: e}
 	case errors.Is(err, raft.ErrProposalDropped):
 		p.route <- route{err: ErrDropped}
 	default:
 		p.route <- route{err: fmt.Errorf("node: propose: %w", err)}
 	}
-}
-
-func (n *Node) addWaiter(reqID uint64, p *proposal) {
-	n.waiters[reqID] = &waiter{p: p}
-}
-
-func (n *Node) dropWaiter(reqID uint64) {
-	delete(n.waiters, reqID)
 }
 
 // place records where a waiting proposal's entry was appended. If the node

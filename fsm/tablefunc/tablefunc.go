@@ -70,7 +70,7 @@ func series(a []driver.Value) (Seq, error) {
 			return v, true
 		}, nil
 	}
-	cur, stop, step := intOf(a[0]), intOf(a[1]), intOf(a[2])
+	cur, stop, step := IntOf(a[0]), IntOf(a[1]), IntOf(a[2])
 	if step == 0 {
 		return nil, fmt.Errorf("step size cannot equal zero")
 	}
@@ -93,10 +93,13 @@ func floatOf(v driver.Value) float64 {
 	if f, ok := v.(float64); ok {
 		return f
 	}
-	return float64(intOf(v))
+	return float64(IntOf(v))
 }
 
-func intOf(v driver.Value) int64 {
+// IntOf reads an argument as an integer the lenient way SQLite's
+// functions do: reals truncate, text is parsed (0 when it is not a
+// number), NULL is 0.
+func IntOf(v driver.Value) int64 {
 	switch x := v.(type) {
 	case int64:
 		return x

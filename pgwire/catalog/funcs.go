@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"modernc.org/sqlite"
+
+	"sqlraft/fsm/tablefunc"
 )
 
 // The functions psql, drivers and tools call on the catalog, registered
@@ -249,21 +251,8 @@ func (c *conn) withSchema(f func(*schema, []driver.Value) (driver.Value, error))
 	}
 }
 
-func intOf(v driver.Value) int64 {
-	switch x := v.(type) {
-	case int64:
-		return x
-	case float64:
-		return int64(x)
-	case string:
-		n, _ := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
-		return n
-	case []byte:
-		n, _ := strconv.ParseInt(strings.TrimSpace(string(x)), 10, 64)
-		return n
-	}
-	return 0
-}
+// intOf reads an integer argument leniently, as SQLite does.
+var intOf = tablefunc.IntOf
 
 func textOf(v driver.Value) string {
 	switch x := v.(type) {
